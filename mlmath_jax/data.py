@@ -1,0 +1,236 @@
+"""Data sets, file readers, splits and scaling.
+
+Everything here returns NumPy arrays (host memory): experiments move them to the device
+once, in the dtype they run in. Bundled sets come from scikit-learn and need no network.
+File readers take a path from the user and raise :class:`~mlmath_jax.errors.UserError`
+with the file's name when it cannot be read.
+"""
+
+from __future__ import annotations
+
+import gzip
+import struct
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from mlmath_jax.errors import UserError
+
+BUNDLED = ("diabetes", "digits", "iris", "breast_cancer", "wine")
+
+
+class Dataset(NamedTuple):
+    """Features ``X`` (n, d), targets ``y`` (n,), and names for both."""
+
+    X: np.ndarray
+    y: np.ndarray
+    feature_names: tuple[str, ...]
+    target_names: tuple[str, ...] = ()
+
+
+# ----------------------------------------------------------------------------- bundled
+
+def load_bundled(name: str) -> Dataset:
+    """One of scikit-learn's bundled (offline) sets: diabetes, digits, iris,
+    breast_cancer, wine."""
+    from sklearn import datasets as skd
+
+    loaders = {
+        "diabetes": skd.load_diabetes,
+        "digits": skd.load_digits,
+        "iris": skd.load_iris,
+        "breast_cancer": skd.load_breast_cancer,
+        "wine": skd.load_wine,
+    }
+    if name not in loaders:
+        raise UserError(f"unknown bundled data set {name!r}; allowed: {', '.join(BUNDLED)}")
+    b = loaders[name]()
+    feature_names = tuple(getattr(b, "feature_names", ()) or
+                          (f"x{i}" for i in range(b.data.shape[1])))
+    target_names = tuple(str(t) for t in getattr(b, "target_names", ()))
+    return Dataset(np.asarray(b.data, np.float64), np.asarray(b.target), feature_names,
+                   target_names)
+
+
+# --------------------------------------------------------------------------- synthetic
+
+def make_regression(seed: int, n: int, d: int, noise: float = 0.1,
+                    bias: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Linear data with known weights: y = X·w + bias + noise·ε, X ~ N(0, 1).
+
+    Returns (X, y, w_true) where ``w_true`` has the bias last (matching
+    :func:`add_bias_column`).
+    """
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    w = rng.uniform(-2.0, 2.0, size=d)
+    y = X @ w + bias + noise * rng.standard_normal(n)
+    return X, y, np.append(w, bias)
+
+
+def make_moons(seed: int, n: int, noise: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles (scikit-learn's generator)."""
+    from sklearn.datasets import make_moons as sk_moons
+
+    return sk_moons(n_samples=n, noise=noise, random_state=seed)
+
+
+def make_circles(seed: int, n: int, noise: float = 0.05,
+                 factor: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """Two concentric circles (scikit-learn's generator)."""
+    from sklearn.datasets import make_circles as sk_circles
+
+    return sk_circles(n_samples=n, noise=noise, factor=factor, random_state=seed)
+
+
+# ------------------------------------------------------------------- splits and scaling
+
+def add_bias_column(X: np.ndarray) -> np.ndarray:
+    """Append a column of ones, so a weight vector's last entry is the intercept."""
+    return np.concatenate([X, np.ones((X.shape[0], 1), X.dtype)], axis=1)
+
+
+def train_test_split(seed: int, *arrays: np.ndarray, test_fraction: float = 0.2,
+                     stratify: np.ndarray | None = None) -> list[np.ndarray]:
+    """Shuffle and split arrays along axis 0: returns [a_train, a_test, b_train, ...].
+
+    With ``stratify`` (class labels), every class keeps its share in both parts.
+    """
+    if not 0.0 < test_fraction < 1.0:
+        raise UserError(f"test_fraction must be in (0, 1), got {test_fraction}")
+    n = len(arrays[0])
+    rng = np.random.default_rng(seed)
+    if stratify is None:
+        perm = rng.permutation(n)
+        n_test = max(1, int(round(n * test_fraction)))
+        test_idx, train_idx = perm[:n_test], perm[n_test:]
+    else:
+        labels = np.asarray(stratify)
+        test_parts, train_parts = [], []
+        for cls in np.unique(labels):
+            idx = rng.permutation(np.flatnonzero(labels == cls))
+            k = int(round(len(idx) * test_fraction))
+            test_parts.append(idx[:k])
+            train_parts.append(idx[k:])
+        test_idx = rng.permutation(np.concatenate(test_parts))
+        train_idx = rng.permutation(np.concatenate(train_parts))
+    out = []
+    for a in arrays:
+        a = np.asarray(a)
+        out += [a[train_idx], a[test_idx]]
+    return out
+
+
+class Standardizer(NamedTuple):
+    """Per-feature mean and scale fitted on training data only."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+
+    @classmethod
+    def fit(cls, X: np.ndarray) -> Standardizer:
+        mean = X.mean(axis=0)
+        scale = X.std(axis=0)
+        return cls(mean, np.where(scale > 0, scale, 1.0))
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        return (X - self.mean) / self.scale
+
+    def inverse(self, Z: np.ndarray) -> np.ndarray:
+        return Z * self.scale + self.mean
+
+
+def one_hot(labels: np.ndarray, num_classes: int) -> np.ndarray:
+    """Integer labels (n,) → one-hot rows (n, num_classes) of float."""
+    labels = np.asarray(labels)
+    return (labels[:, None] == np.arange(num_classes)[None, :]).astype(np.float64)
+
+
+# --------------------------------------------------------------------------- file readers
+
+def _check_file(path: str | Path) -> Path:
+    p = Path(path)
+    if not p.is_file():
+        raise UserError(f"{p}: no such file")
+    return p
+
+
+def read_labeled_text(path: str | Path) -> tuple[list[str], list[str]]:
+    """Read a ``label<TAB>text`` file, one example a line; returns (labels, texts).
+
+    A first line whose label is ``label`` (any case) is a header and skipped. Blank lines
+    are skipped; a non-blank line without a tab is an error naming its line number.
+    """
+    p = _check_file(path)
+    try:
+        lines = p.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as exc:
+        raise UserError(f"{p}: cannot read ({exc.strerror})") from None
+    labels, texts = [], []
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if "\t" not in line:
+            raise UserError(f"{p}:{lineno}: expected 'label<TAB>text', found no tab")
+        label, text = line.split("\t", 1)
+        if lineno == 1 and label.strip().lower() == "label":
+            continue
+        labels.append(label.strip())
+        texts.append(text)
+    if not labels:
+        raise UserError(f"{p}: no 'label<TAB>text' lines found")
+    return labels, texts
+
+
+_IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4",
+               0x0E: ">f8"}
+
+
+def read_idx(path: str | Path) -> np.ndarray:
+    """Read an IDX file (the MNIST format), gzip-compressed or not.
+
+    The header is two zero bytes, a type code, the number of dimensions, then one
+    big-endian uint32 per dimension. Raises UserError for a file that is not IDX or is
+    truncated.
+    """
+    p = _check_file(path)
+    try:
+        with open(p, "rb") as f:
+            magic = f.read(2)
+        opener = gzip.open if magic == b"\x1f\x8b" else open
+        with opener(p, "rb") as f:
+            raw = f.read()
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise UserError(f"{p}: cannot read as IDX ({exc})") from None
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_DTYPES:
+        raise UserError(f"{p}: not an IDX file (bad magic number)")
+    ndim = raw[3]
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise UserError(f"{p}: truncated IDX header")
+    shape = struct.unpack(f">{ndim}I", raw[4:header])
+    dtype = np.dtype(_IDX_DTYPES[raw[2]])
+    expected = int(np.prod(shape)) * dtype.itemsize
+    if len(raw) - header != expected:
+        raise UserError(f"{p}: IDX data has {len(raw) - header} bytes, header says {expected}")
+    return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape)
+
+
+def write_idx(path: str | Path, array: np.ndarray, compress: bool | None = None) -> None:
+    """Write ``array`` (uint8, int8, int16, int32, float32 or float64) as an IDX file;
+    gzip-compressed when ``compress`` or when the name ends in ``.gz``."""
+    p = Path(path)
+    codes = {np.dtype(np.uint8): 0x08, np.dtype(np.int8): 0x09, np.dtype(">i2"): 0x0B,
+             np.dtype(">i4"): 0x0C, np.dtype(">f4"): 0x0D, np.dtype(">f8"): 0x0E}
+    a = np.asarray(array)
+    if a.dtype.itemsize > 1:
+        a = a.astype(a.dtype.newbyteorder(">"))
+    if a.dtype not in codes:
+        raise ValueError(f"cannot write dtype {array.dtype} as IDX")
+    payload = bytes([0, 0, codes[a.dtype], a.ndim]) + struct.pack(f">{a.ndim}I", *a.shape)
+    payload += a.tobytes()
+    if compress is None:
+        compress = p.suffix == ".gz"
+    with (gzip.open(p, "wb") if compress else open(p, "wb")) as f:
+        f.write(payload)

@@ -1,0 +1,85 @@
+"""One registry of every hand-written derivative in the library.
+
+A module that carries a manual derivative registers it once, at import time::
+
+    from mlmath_jax import registry
+
+    registry.register(
+        "explog.sigmoid",
+        fn=sigmoid,                 # the function
+        manual=sigmoid_grad,        # its hand-written derivative
+        sample=lambda key, dtype: (jax.random.normal(key, (7,), dtype) * 4,),
+    )
+
+Contract: ``manual(*args)`` returns the gradient of ``sum(fn(*args))`` with respect to
+argument number ``wrt`` (an array or a pytree shaped like that argument). For an
+elementwise function that is the elementwise derivative; for a scalar loss it is the
+ordinary gradient. A vector-valued function registers ``fn = lambda x, w: sum(w * f(x))``
+with a random weight ``w`` among the sampled arguments, so the check covers its whole
+Jacobian through a vector-Jacobian product.
+
+``sample(key, dtype)`` returns the argument tuple inside the function's domain.
+``calculus.gradcheck`` and ``mlmath gradcheck`` enumerate :func:`entries`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A (function, manual derivative, domain sampler) triple."""
+
+    name: str
+    fn: Callable
+    manual: Callable
+    sample: Callable
+    wrt: int = 0
+    doc: str = ""
+
+
+_REGISTRY: dict[str, Entry] = {}
+
+# Modules that are never imported by load_all (they register nothing and pull in heavy
+# optional dependencies or the command line).
+_SKIP = ("mlmath_jax.cli", "mlmath_jax.runner", "mlmath_jax.__main__")
+
+
+def register(name: str, fn: Callable, manual: Callable, sample: Callable, *, wrt: int = 0,
+             doc: str = "") -> Entry:
+    """Register ``manual`` as the hand-written derivative of ``fn`` (see module doc)."""
+    entry = Entry(name=name, fn=fn, manual=manual, sample=sample, wrt=wrt, doc=doc)
+    old = _REGISTRY.get(name)
+    if old is not None and old.fn is not fn and old.manual is not manual:
+        # Re-importing a module (e.g. importlib.reload) replaces its own entries; a second
+        # module using the same name is a mistake.
+        if getattr(old.fn, "__module__", None) != getattr(fn, "__module__", None):
+            raise ValueError(f"registry name {name!r} is already taken by {old.fn!r}")
+    _REGISTRY[name] = entry
+    return entry
+
+
+def load_all() -> None:
+    """Import every library module so that each registers its derivatives."""
+    import mlmath_jax
+
+    for info in pkgutil.walk_packages(mlmath_jax.__path__, prefix="mlmath_jax."):
+        if info.name.startswith(_SKIP) or info.name.split(".")[-1].startswith("_"):
+            continue
+        importlib.import_module(info.name)
+
+
+def entries(pattern: str | None = None) -> list[Entry]:
+    """All registered entries (after :func:`load_all`), optionally filtered by a glob or
+    substring ``pattern`` on the name, sorted by name."""
+    load_all()
+    items = sorted(_REGISTRY.values(), key=lambda e: e.name)
+    if pattern:
+        glob = pattern if any(c in pattern for c in "*?[") else f"*{pattern}*"
+        items = [e for e in items if fnmatch.fnmatch(e.name, glob)]
+    return items

@@ -14,7 +14,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from mlmath_jax import registry
+from mlmath_jax import algebra, registry
 
 
 def predict(w: jax.Array, X: jax.Array) -> jax.Array:
@@ -37,20 +37,10 @@ def mse_loss_grad(w: jax.Array, X: jax.Array, y: jax.Array) -> jax.Array:
 def normal_equation(X: jax.Array, y: jax.Array, solve=None) -> jax.Array:
     """w = (XᵀX)⁻¹Xᵀy, computed by solving (XᵀX) w = Xᵀy (never by inverting).
 
-    ``solve(A, b)`` defaults to the library's Gaussian elimination when present, else
-    ``jnp.linalg.solve``.
+    ``solve(A, b)`` defaults to the library's Gaussian elimination
+    (:func:`mlmath_jax.algebra.solve`); pass ``jnp.linalg.solve`` to compare.
     """
-    if solve is None:
-        solve = _default_solve()
-    return solve(X.T @ X, X.T @ y)
-
-
-def _default_solve():
-    try:
-        from mlmath_jax.algebra import solve
-    except ImportError:  # algebra lands in its own issue; until then the reference solver
-        return jnp.linalg.solve
-    return solve
+    return (solve or algebra.solve)(X.T @ X, X.T @ y)
 
 
 def least_squares(X: jax.Array, y: jax.Array) -> jax.Array:

@@ -33,8 +33,6 @@ def _wanted_stamp() -> str:
 
 
 def setup() -> None:
-    if sys.version_info < (3, 11):
-        sys.exit(f"mlmath_jax needs Python >= 3.11; this is {sys.version.split()[0]}")
     if not PY.exists():
         print(f"creating virtual environment in {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
@@ -53,7 +51,8 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 0
     if cmd not in ("setup", "tour", "test", "bench"):
-        print(f"dev.py: unknown command {cmd!r}; use one of setup, tour, test, bench", file=sys.stderr)
+        print(f"dev.py: unknown command {cmd!r}; use one of setup, tour, test, bench",
+              file=sys.stderr)
         return 2
     setup()
     os.chdir(ROOT)

@@ -13,8 +13,8 @@ import numpy as np
 import optax
 
 from mlmath_jax import data, plotting, train
-from mlmath_jax.models import linear
 from mlmath_jax.errors import ConfigError, UserError
+from mlmath_jax.models import linear
 from mlmath_jax.runner.schema import Float, Int, Path, Str
 
 DESCRIPTION = "linear regression: normal equation vs gradient descent vs lstsq"

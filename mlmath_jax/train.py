@@ -212,8 +212,8 @@ def fit(
                 i = int(np.argmax(bad))
                 if i > 0:
                     log(t, chunk_losses[0], extra)
-                last = (jax.tree.map(lambda a: a[i - 1], trace) if record_params and i > 0
-                        else None)
+                last = (jax.tree.map(lambda a, j=i - 1: a[j], trace)
+                        if record_params and i > 0 else None)
                 raise Diverged(t + i, partial_result(last, t + i))
             log(t, chunk_losses[0], extra)
             t += length

@@ -34,9 +34,9 @@ def show_table(title: str | None, columns: list[str], rows: list[list], file=Non
               for i, c in enumerate(columns)]
     if title:
         print(title, file=file)
-    print("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip(), file=file)
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=False)).rstrip(), file=file)
     for r in cells:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip(), file=file)
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip(), file=file)
 
 
 def show_mapping(title: str | None, mapping: dict, file=None) -> None:

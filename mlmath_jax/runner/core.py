@@ -259,7 +259,8 @@ def execute(prep: Prepared, out_root: str | os.PathLike = "runs", *, run_dir: Pa
         "run_seconds": round(run_seconds, 4),
         "wall_seconds": round(wall, 4),
         "steps": ctx.steps,
-        "steps_per_second": round(ctx.steps / run_seconds, 2) if ctx.steps and run_seconds else None,
+        "steps_per_second": (round(ctx.steps / run_seconds, 2)
+                             if ctx.steps and run_seconds else None),
         "figures": ctx.figures,
     })
     write_json_atomic(run_dir / "summary.json", summary)

@@ -64,3 +64,24 @@ def test_uneven_split_and_too_many_devices_are_refused():
                   key=jax.random.key(0), devices=8)
     with pytest.raises(ValueError, match="not available"):
         train.data_mesh(64)
+
+
+def test_config_key_train_devices_gives_the_same_loss_curve(tmp_path):
+    """`train.devices = 8` in a config: the experiment's logged losses equal the
+    single-device run's."""
+    import json
+    from pathlib import Path
+
+    from mlmath_jax.runner import execute, prepare
+
+    config = Path(__file__).resolve().parents[1] / "configs" / "mlp_moons.toml"
+    curves = {}
+    for k in (1, 8):
+        prep = prepare(config, ["train.steps=40", "train.log_every=10", "train.batch_size=80",
+                                f"train.devices={k}"])
+        out = execute(prep, tmp_path / f"d{k}", quiet=True, interactive=False)
+        assert out.status == "ok" and out.summary["metrics"]["devices"] == k
+        lines = (out.run_dir / "metrics.jsonl").read_text().splitlines()
+        curves[k] = np.array([json.loads(line)["loss"] for line in lines])
+    assert len(curves[1]) == 5
+    np.testing.assert_allclose(curves[8], curves[1], rtol=1e-5, atol=1e-6)

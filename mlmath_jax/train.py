@@ -19,11 +19,13 @@ How it runs:
 * Gradients come from ``jax.value_and_grad(loss_fn)`` unless ``grad_fn(params, batch) ->
   (loss, grads)`` supplies a manual backward pass.
 * ``devices=k`` trains data-parallel: a 1-D :class:`jax.sharding.Mesh` named ``"data"``
-  over the first k devices, the data (and each mini-batch) split along its example axis
-  across them, parameters and optimizer state replicated; XLA inserts the all-reduce that
-  sums the per-device gradient parts. The default is a mesh of one device, so every run,
-  on one device or many, CPU, GPU or TPU, takes the same code path; the losses of a
-  sharded run equal the single-device ones up to the order of floating-point sums.
+  over the first k devices, each step's batch split along its example axis across them
+  (full batch: the data itself is split; mini-batches: each device holds the data and
+  the drawn batch is split), parameters and optimizer state replicated; XLA inserts the
+  all-reduce that sums the per-device gradient parts. The default is a mesh of one
+  device, so every run, on one device or many, CPU, GPU or TPU, takes the same code path;
+  the losses of a sharded run equal the single-device ones up to the order of
+  floating-point sums.
 * A loss that is NaN or infinite stops training with :class:`~mlmath_jax.errors.Diverged`
   naming the first bad step; what was logged before stays logged.
 
@@ -128,7 +130,8 @@ def _make_chunk(loss_fn, grad_fn, optimizer, *, has_data: bool, batch_size: int 
         return params, opt_state, perm, losses, trace
 
     return jax.jit(chunk, donate_argnums=(0, 1),
-                   in_shardings=(replicated, replicated, replicated, sharded, replicated,
+                   in_shardings=(replicated, replicated, replicated,
+                                 sharded if batch_size is None else replicated, replicated,
                                  replicated),
                    out_shardings=replicated)
 
@@ -201,7 +204,10 @@ def fit(
                          f"of {k}")
     sharded, replicated = NamedSharding(mesh, P("data")), NamedSharding(mesh, P())
     if has_data:
-        data = jax.device_put(jax.tree.map(jnp.asarray, data), sharded)
+        # Full batch: the examples are split over the devices. Mini-batches: every device
+        # keeps the whole (host-sized) data and the drawn batch is split over them.
+        data = jax.device_put(jax.tree.map(jnp.asarray, data),
+                              sharded if batch_size is None else replicated)
     params = jax.device_put(jax.tree.map(lambda a: jnp.array(a, copy=True), params),
                             replicated)
     opt_state = jax.device_put(optimizer.init(params), replicated)

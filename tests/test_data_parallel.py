@@ -11,9 +11,9 @@ import pytest
 from mlmath_jax import nn, train
 
 
-def _problem(dtype):
+def _problem(dtype, n=64):
     kx, kp = jax.random.split(jax.random.key(0))
-    x = jax.random.normal(kx, (64, 5), dtype)
+    x = jax.random.normal(kx, (n, 5), dtype)
     y = (jnp.sum(x[:, :2], axis=1) > 0).astype(jnp.int32) + (x[:, 2] > 1).astype(jnp.int32)
     params = nn.init_mlp(kp, [5, 16, 3], "he", dtype)
     return params, (x, y)
@@ -49,7 +49,7 @@ def test_sharded_losses_equal_single_device(batch_size, grad_fn):
 
 def test_sharded_losses_float64():
     with jax.enable_x64(True):
-        params, data = _problem(jnp.float64)
+        params, data = _problem(jnp.float64, n=60)  # 60 examples: batches of 32 are split
         kw = dict(steps=20, log_every=20, batch_size=32, key=jax.random.key(2))
         one = train.fit(_loss, params, optax.sgd(0.1), data, **kw)
         four = train.fit(_loss, params, optax.sgd(0.1), data, devices=4, **kw)

@@ -45,6 +45,8 @@ SCHEMA = {
         "steps": Int(500, min=1),
         "log_every": Int(50, min=1),
         "gradients": Str("manual", choices=("manual", "autodiff")),
+        "batch_size": Int(0, min=0, help="mini-batch size; 0 = full batch"),
+        "devices": Int(1, min=1, help="data-parallel over this many devices"),
     },
 }
 
@@ -52,6 +54,12 @@ SCHEMA = {
 def check(cfg):
     if cfg.data.source == "file" and cfg.data.path is None:
         raise ConfigError("data.path is required when data.source = 'file'")
+    if cfg.train.devices > len(jax.devices()):
+        raise ConfigError(f"train.devices = {cfg.train.devices} but only "
+                          f"{len(jax.devices())} device(s) are available")
+    if cfg.train.batch_size % cfg.train.devices:
+        raise ConfigError(f"train.batch_size = {cfg.train.batch_size} must be a multiple of "
+                          f"train.devices = {cfg.train.devices}")
 
 
 def raw_table(cfg, ctx) -> tuple[data.Table, str]:
@@ -93,6 +101,10 @@ def run(cfg, key, ctx):
     params = nn.init_mlp(key, sizes, cfg.model.init, ctx.dtype)
     Ztr = jnp.asarray(scaler.transform(Xtr), ctx.dtype)
     Zte = jnp.asarray(scaler.transform(Xte), ctx.dtype)
+    batch = cfg.train.batch_size or None
+    if batch is None and len(ytr) % cfg.train.devices:
+        raise UserError(f"full-batch training on {cfg.train.devices} devices needs the "
+                        f"{len(ytr)} training rows to divide evenly; set train.batch_size")
     predict = jax.jit(lambda p, z: nn.mlp_predict(p, z, act))
     records = []
 
@@ -104,6 +116,8 @@ def run(cfg, key, ctx):
     result = train.fit(lambda p, b: nn.mlp_loss(p, *b, act), params,
                        _nn.make_optimizer(cfg.optimizer), (Ztr, jnp.asarray(ytr)),
                        steps=cfg.train.steps, log_every=cfg.train.log_every, ctx=ctx,
+                       batch_size=batch, key=jax.random.fold_in(key, 1),
+                       devices=cfg.train.devices,
                        grad_fn=((lambda p, b: nn.mlp_backward(p, *b, act))
                                 if cfg.train.gradients == "manual" else None),
                        eval_fn=eval_fn, desc="pipeline")

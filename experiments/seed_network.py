@@ -14,6 +14,7 @@ import numpy as np
 
 from experiments import _nn
 from mlmath_jax import nn, train
+from mlmath_jax.errors import ConfigError
 from mlmath_jax.runner.schema import Int, Str
 
 DESCRIPTION = "the seed's 2-layer sigmoid network with manual backprop learns XOR"
@@ -26,6 +27,8 @@ SCHEMA = {
         "log_every": Int(100, min=1),
         "gradients": Str("manual", choices=("manual", "autodiff"),
                          help="manual: nn.seed_backward; autodiff: jax.grad"),
+        "devices": Int(1, min=1, help="data-parallel over this many devices (1, 2 or 4: "
+                                      "XOR has four examples)"),
     },
 }
 
@@ -33,13 +36,22 @@ XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])
 
 
+def check(cfg):
+    if 4 % cfg.train.devices:
+        raise ConfigError(f"train.devices = {cfg.train.devices}: the four XOR examples "
+                          f"split evenly over 1, 2 or 4 devices only")
+    if cfg.train.devices > len(jax.devices()):
+        raise ConfigError(f"train.devices = {cfg.train.devices} but only "
+                          f"{len(jax.devices())} device(s) are available")
+
+
 def run(cfg, key, ctx):
     X, y = jnp.asarray(XOR_X, ctx.dtype), jnp.asarray(XOR_Y, ctx.dtype)
     params = nn.init_seed_network(key, 2, cfg.model.hidden, ctx.dtype)
 
     # The hand-written backward pass beside jax.grad, at the initial parameters.
-    _, manual = nn.seed_backward(params, X, y)
-    auto = jax.grad(nn.seed_loss)(params, X, y)
+    _, manual = jax.jit(nn.seed_backward)(params, X, y)
+    auto = jax.jit(jax.grad(nn.seed_loss))(params, X, y)
     num = sum(float(jnp.sum((manual[k] - auto[k]) ** 2)) for k in auto)
     den = sum(float(jnp.sum(auto[k] ** 2)) for k in auto)
     grad_rel_err = (num / den) ** 0.5
@@ -56,9 +68,9 @@ def run(cfg, key, ctx):
                        log_every=cfg.train.log_every, eval_fn=eval_fn, ctx=ctx,
                        grad_fn=((lambda p, batch: nn.seed_backward(p, *batch))
                                 if cfg.train.gradients == "manual" else None),
-                       desc="XOR")
+                       desc="XOR", devices=cfg.train.devices)
     p = result.params
-    y_hat = np.asarray(nn.seed_forward(p, X)["y_hat"])
+    y_hat = np.asarray(jax.jit(nn.seed_forward)(p, X)["y_hat"])
     acc = float(accuracy(p))
     steps = list(range(0, cfg.train.steps, cfg.train.log_every)) + [cfg.train.steps]
     records = [{"step": s, **r} for s, r in zip(steps, records, strict=False)]

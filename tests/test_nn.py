@@ -114,3 +114,19 @@ def test_registry_entries():
             args = e.sample(jax.random.key(7), jnp.float64)
             auto = jax.grad(lambda *a, e=e: jnp.sum(e.fn(*a)), argnums=e.wrt)(*args)
             assert _rel_err(e.manual(*args), auto) < RTOL64, e.name
+
+
+def test_xor_config_reaches_full_accuracy(tmp_path):
+    """The seed's network learns XOR from its config (tour budget), manual backprop."""
+    from pathlib import Path
+
+    from mlmath_jax.runner import execute, prepare
+
+    config = Path(__file__).resolve().parents[1] / "configs" / "seed_network_xor.toml"
+    out = execute(prepare(config, tour=True), tmp_path, quiet=True, interactive=False)
+    assert out.status == "ok", out.message
+    m = out.summary["metrics"]
+    assert m["accuracy"] == 1.0
+    assert m["manual_grad_rel_err"] < 1e-5  # float32
+    y_hat = np.asarray(m["outputs"])
+    assert np.all((y_hat > 0.5) == np.array([False, True, True, False]))

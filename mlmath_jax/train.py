@@ -18,6 +18,14 @@ How it runs:
   ``key``. ``batch_size=1`` is stochastic gradient descent.
 * Gradients come from ``jax.value_and_grad(loss_fn)`` unless ``grad_fn(params, batch) ->
   (loss, grads)`` supplies a manual backward pass.
+* ``devices=k`` trains data-parallel: a 1-D :class:`jax.sharding.Mesh` named ``"data"``
+  over the first k devices, each step's batch split along its example axis across them
+  (full batch: the data itself is split; mini-batches: each device holds the data and
+  the drawn batch is split), parameters and optimizer state replicated; XLA inserts the
+  all-reduce that sums the per-device gradient parts. The default is a mesh of one
+  device, so every run, on one device or many, CPU, GPU or TPU, takes the same code path;
+  the losses of a sharded run equal the single-device ones up to the order of
+  floating-point sums.
 * A loss that is NaN or infinite stops training with :class:`~mlmath_jax.errors.Diverged`
   naming the first bad step; what was logged before stays logged.
 
@@ -39,6 +47,8 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 from jax import lax
+from jax.sharding import Mesh, NamedSharding
+from jax.sharding import PartitionSpec as P
 
 from mlmath_jax.errors import Diverged
 
@@ -67,10 +77,27 @@ def _leading_dim(data: PyTree) -> int:
     return sizes.pop()
 
 
+def data_mesh(devices: int | None = None) -> Mesh:
+    """A 1-D device mesh with axis ``"data"`` over the first ``devices`` devices (all of
+    them when None), in ``jax.devices()`` order (every host's devices after
+    ``jax.distributed.initialize()``).
+
+    Example:
+      >>> mesh = data_mesh(8)   # 8 simulated CPU devices, or 8 GPUs
+    """
+    available = jax.devices()
+    k = len(available) if devices is None else int(devices)
+    if not 1 <= k <= len(available):
+        raise ValueError(f"devices = {devices} is not available: this process sees "
+                         f"{len(available)} {jax.default_backend()} device(s)")
+    return Mesh(np.asarray(available[:k]), ("data",))
+
+
 def _make_chunk(loss_fn, grad_fn, optimizer, *, has_data: bool, batch_size: int | None,
-                n: int, length: int, record_params: bool):
+                n: int, length: int, record_params: bool, mesh: Mesh):
     """Build ``chunk(params, opt_state, t0, data, key, perm)`` running ``length`` steps."""
     value_and_grad = grad_fn if grad_fn is not None else jax.value_and_grad(loss_fn)
+    sharded, replicated = NamedSharding(mesh, P("data")), NamedSharding(mesh, P())
     steps_per_epoch = n // batch_size if batch_size else 1
 
     def one_step(carry, _):
@@ -88,6 +115,8 @@ def _make_chunk(loss_fn, grad_fn, optimizer, *, has_data: bool, batch_size: int 
             )
             idx = lax.dynamic_slice(perm, (pos * batch_size,), (batch_size,))
             batch = jax.tree.map(lambda a: jnp.take(a, idx, axis=0), data)
+            # Each device works on its own slice of the mini-batch.
+            batch = lax.with_sharding_constraint(batch, sharded)
             loss, grads = value_and_grad(params, batch)
         updates, new_state = optimizer.update(grads, opt_state, params)
         new_params = optax.apply_updates(params, updates)
@@ -100,7 +129,11 @@ def _make_chunk(loss_fn, grad_fn, optimizer, *, has_data: bool, batch_size: int 
             one_step, carry, None, length=length)
         return params, opt_state, perm, losses, trace
 
-    return jax.jit(chunk, donate_argnums=(0, 1))
+    return jax.jit(chunk, donate_argnums=(0, 1),
+                   in_shardings=(replicated, replicated, replicated,
+                                 sharded if batch_size is None else replicated, replicated,
+                                 replicated),
+                   out_shardings=replicated)
 
 
 def fit(
@@ -118,6 +151,7 @@ def fit(
     eval_fn: Callable[[PyTree], dict] | None = None,
     ctx=None,
     desc: str = "train",
+    devices: int | None = None,
 ) -> FitResult:
     """Minimize ``loss_fn`` from ``params`` with ``optimizer`` for ``steps`` updates.
 
@@ -137,6 +171,9 @@ def fit(
         (compile it yourself; it runs on the host's schedule).
       ctx: a run context (``log``, ``progress``, ``add_timing``) or None.
       desc: progress-bar label.
+      devices: train data-parallel over this many devices (see :func:`data_mesh`); the
+        batch (``batch_size``, or all examples for full batch) must divide evenly among
+        them. None: one device.
 
     Returns:
       A :class:`FitResult`.
@@ -158,11 +195,24 @@ def fit(
         if key is None:
             raise ValueError("mini-batch training needs a PRNG key")
     key = key if key is not None else jax.random.key(0)
+    mesh = data_mesh(1 if devices is None else devices)
+    k = mesh.devices.size
+    per_step = batch_size if batch_size is not None else n
+    if has_data and per_step % k:
+        what = f"batch_size = {batch_size}" if batch_size is not None else f"{n} examples"
+        raise ValueError(f"{what} cannot be split evenly over {k} devices; use a multiple "
+                         f"of {k}")
+    sharded, replicated = NamedSharding(mesh, P("data")), NamedSharding(mesh, P())
     if has_data:
-        data = jax.tree.map(jnp.asarray, data)
-    params = jax.tree.map(lambda a: jnp.array(a, copy=True), params)
-    opt_state = optimizer.init(params)
-    perm = jnp.arange(n)
+        # Full batch: the examples are split over the devices. Mini-batches: every device
+        # keeps the whole (host-sized) data and the drawn batch is split over them.
+        data = jax.device_put(jax.tree.map(jnp.asarray, data),
+                              sharded if batch_size is None else replicated)
+    params = jax.device_put(jax.tree.map(lambda a: jnp.array(a, copy=True), params),
+                            replicated)
+    opt_state = jax.device_put(optimizer.init(params), replicated)
+    key = jax.device_put(key, replicated)
+    perm = jax.device_put(jnp.arange(n), replicated)
 
     def full_loss(p):
         return loss_fn(p, data) if has_data else loss_fn(p)
@@ -194,7 +244,7 @@ def fit(
             if length not in chunks:
                 fn = _make_chunk(loss_fn, grad_fn, optimizer, has_data=has_data,
                                  batch_size=batch_size, n=n, length=length,
-                                 record_params=record_params)
+                                 record_params=record_params, mesh=mesh)
                 start = time.perf_counter()
                 chunks[length] = fn.lower(params, opt_state, jnp.int32(t), data, key,
                                           perm).compile()

@@ -1,0 +1,152 @@
+"""A multi-layer perceptron on two moons, scikit-learn's digits, or MNIST from IDX files.
+
+Data → (standardize on the training part) → ``nn.init_mlp`` → ``train.fit`` with the
+hand-written ``nn.mlp_backward`` (``train.gradients = "manual"``) or ``jax.grad``
+("autodiff"), optionally data-parallel over ``train.devices`` → test accuracy, confusion
+matrix, misclassified examples, first-layer weights as images (or the decision boundary
+for the 2-D moons).
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from experiments import _nn
+from mlmath_jax import data, nn, pipeline, train
+from mlmath_jax.errors import ConfigError, UserError
+from mlmath_jax.runner.schema import Float, Int, List, Path, Str
+
+DESCRIPTION = "MLP with manual backprop: two moons, digits or MNIST (IDX files)"
+
+SCHEMA = {
+    "data": {
+        "source": Str("digits", choices=("moons", "digits", "mnist"), help="data set"),
+        "n": Int(400, min=8, help="moons: examples"),
+        "noise": Float(0.2, min=0.0, help="moons: noise"),
+        "test_fraction": Float(0.2, gt=0.0, lt=1.0, help="moons, digits: held-out share"),
+        "images": Path(None, help="mnist: IDX images file (gzip or not)"),
+        "labels": Path(None, help="mnist: IDX labels file (gzip or not)"),
+        "n_train": Int(8000, min=1, help="mnist: the first n_train images train"),
+        "n_test": Int(2000, min=1, help="mnist: the last n_test images test"),
+    },
+    "model": {
+        "hidden": List([64], item=Int(1, min=1, max=4096), help="hidden layer widths"),
+        "activation": Str("relu", choices=tuple(nn.ACTIVATIONS)),
+        "init": Str("he", choices=nn.INITS),
+    },
+    "optimizer": _nn.OPTIMIZER_SCHEMA,
+    "train": {
+        "steps": Int(2000, min=1),
+        "log_every": Int(200, min=1),
+        "batch_size": Int(0, min=0, help="mini-batch size; 0 = full batch"),
+        "gradients": Str("manual", choices=("manual", "autodiff"),
+                         help="manual: nn.mlp_backward; autodiff: jax.grad"),
+        "devices": Int(1, min=1, help="data-parallel over this many devices"),
+    },
+}
+
+
+def check(cfg):
+    if cfg.data.source == "mnist" and (cfg.data.images is None or cfg.data.labels is None):
+        raise ConfigError("data.images and data.labels are required when data.source = "
+                          "'mnist'")
+    available = len(jax.devices())
+    if cfg.train.devices > available:
+        raise ConfigError(f"train.devices = {cfg.train.devices} but only {available} "
+                          f"device(s) are available")
+    if cfg.train.batch_size and cfg.train.batch_size % cfg.train.devices:
+        raise ConfigError(f"train.batch_size = {cfg.train.batch_size} must be a multiple of "
+                          f"train.devices = {cfg.train.devices}")
+
+
+def load(cfg):
+    """(X_train, y_train, X_test, y_test, image side or None, class names), standardized
+    (moons, digits) or scaled to [0, 1] (MNIST) using the training part only."""
+    d = cfg.data
+    if d.source == "moons":
+        X, y = data.make_moons(cfg.seed, d.n, d.noise)
+        Xtr, Xte, ytr, yte = data.train_test_split(cfg.seed, X, y, test_fraction=d.test_fraction,
+                                                   stratify=y)
+        side, names = None, ("0", "1")
+    elif d.source == "digits":
+        ds = data.load_bundled("digits")
+        Xtr, Xte, ytr, yte = data.train_test_split(cfg.seed, ds.X, ds.y,
+                                                   test_fraction=d.test_fraction, stratify=ds.y)
+        side, names = 8, tuple(str(i) for i in range(10))
+    else:
+        images, labels = data.read_idx(d.images), data.read_idx(d.labels)
+        if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
+            raise UserError(f"{d.images}: expected images (n, rows, cols) and labels (n,), got "
+                            f"{images.shape} and {labels.shape}")
+        if d.n_train + d.n_test > len(images):
+            raise UserError(f"data.n_train + data.n_test = {d.n_train + d.n_test} but "
+                            f"{d.images} has {len(images)} images")
+        X = images.reshape(len(images), -1).astype(np.float64) / 255.0
+        Xtr, ytr = X[:d.n_train], labels[:d.n_train]
+        Xte, yte = X[len(X) - d.n_test:], labels[len(X) - d.n_test:]
+        side, names = images.shape[1], tuple(str(i) for i in range(10))
+        return Xtr, ytr.astype(np.int32), Xte, yte.astype(np.int32), side, names
+    scaler = data.Standardizer.fit(Xtr)
+    return (scaler.transform(Xtr), ytr.astype(np.int32), scaler.transform(Xte),
+            yte.astype(np.int32), side, names)
+
+
+def run(cfg, key, ctx):
+    Xtr_np, ytr_np, Xte_np, yte_np, side, names = load(cfg)
+    if cfg.data.source == "mnist" and side is not None:
+        ctx.print(f"MNIST: {len(Xtr_np)} training and {len(Xte_np)} test images of "
+                  f"{side}×{side}")
+    Xtr, ytr = jnp.asarray(Xtr_np, ctx.dtype), jnp.asarray(ytr_np)
+    Xte, yte = jnp.asarray(Xte_np, ctx.dtype), jnp.asarray(yte_np)
+    k_init, k_batch = jax.random.split(key)
+    sizes = [Xtr.shape[1], *cfg.model.hidden, len(names)]
+    params = nn.init_mlp(k_init, sizes, cfg.model.init, ctx.dtype)
+    act = cfg.model.activation
+
+    predict = jax.jit(lambda p, x: nn.mlp_predict(p, x, act))
+    records = []
+
+    def eval_fn(p):
+        records.append({"train_accuracy": float(nn.accuracy(predict(p, Xtr), ytr)),
+                        "test_accuracy": float(nn.accuracy(predict(p, Xte), yte))})
+        return records[-1]
+
+    batch = cfg.train.batch_size or None
+    if batch is None and len(Xtr_np) % cfg.train.devices:
+        raise UserError(f"full-batch training on {cfg.train.devices} devices needs the "
+                        f"{len(Xtr_np)} training examples to divide evenly; set "
+                        f"train.batch_size")
+    result = train.fit(lambda p, b: nn.mlp_loss(p, *b, act), params,
+                       _nn.make_optimizer(cfg.optimizer), (Xtr, ytr), steps=cfg.train.steps,
+                       log_every=cfg.train.log_every, batch_size=batch, key=k_batch,
+                       grad_fn=((lambda p, b: nn.mlp_backward(p, *b, act))
+                                if cfg.train.gradients == "manual" else None),
+                       eval_fn=eval_fn, ctx=ctx, desc=f"MLP on {cfg.data.source}",
+                       devices=cfg.train.devices)
+    p = result.params
+    y_pred = np.asarray(predict(p, Xte))
+    report = pipeline.classification_report(yte_np, y_pred, len(names))
+    steps = list(range(0, cfg.train.steps, cfg.train.log_every)) + [cfg.train.steps]
+    records = [{"step": s, **r} for s, r in zip(steps, records, strict=False)]
+
+    _nn.curves(ctx, result.losses, records)
+    _nn.confusion(ctx, report["confusion"], names)
+    if side is not None:
+        wrong = np.flatnonzero(y_pred != yte_np)[:24]
+        _nn.image_grid(ctx, [Xte_np[i].reshape(side, side) for i in wrong],
+                       [f"{yte_np[i]}→{y_pred[i]}" for i in wrong], "misclassified",
+                       f"misclassified test images (true→predicted): {len(wrong)} shown of "
+                       f"{int(np.sum(y_pred != yte_np))}")
+        _nn.first_layer_weights(ctx, p[0]["W"], side)
+    else:
+        prob = jax.jit(lambda pts: jax.nn.softmax(nn.mlp_forward(p, pts, act))[:, 1])
+        X_all = np.concatenate([Xtr_np, Xte_np])
+        _nn.decision_boundary(ctx, lambda pts: prob(jnp.asarray(pts, ctx.dtype)), X_all,
+                              np.concatenate([ytr_np, yte_np]),
+                              title=f"two moons: MLP {sizes} decision boundary")
+    ctx.print(f"test accuracy: {report['accuracy']:.4f}")
+    return {"test_accuracy": report["accuracy"], "train_accuracy": records[-1]["train_accuracy"],
+            "final_loss": float(result.losses[-1]), "macro_f1": report["macro_f1"],
+            "test_examples": int(len(yte_np)), "devices": cfg.train.devices}

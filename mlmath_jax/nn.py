@@ -1,0 +1,322 @@
+"""Neural networks from first principles: the seed's two-layer network and the general MLP.
+
+**The seed's network** (one hidden layer, one sigmoid output, binary cross-entropy), for
+one example x::
+
+    z₁ = W₁x + b₁        a₁ = σ(z₁)
+    z₂ = W₂a₁ + b₂       ŷ  = σ(z₂)
+    L  = −[y log ŷ + (1 − y) log(1 − ŷ)]
+
+and its backward pass, written out by the chain rule::
+
+    ∂L/∂z₂ = ŷ − y
+    ∂L/∂W₂ = ∂L/∂z₂ · a₁ᵀ          ∂L/∂b₂ = ∂L/∂z₂
+    ∂L/∂a₁ = W₂ᵀ · ∂L/∂z₂
+    ∂L/∂z₁ = ∂L/∂a₁ ⊙ σ'(z₁) = ∂L/∂a₁ ⊙ a₁(1 − a₁)
+    ∂L/∂W₁ = ∂L/∂z₁ · xᵀ           ∂L/∂b₁ = ∂L/∂z₁
+
+On a batch the examples are the rows of X (n, d), so W₁x becomes X W₁ᵀ and the loss is the
+mean over the rows: :func:`seed_forward`, :func:`seed_loss`, :func:`seed_backward`.
+
+**The general MLP** (:func:`init_mlp`, :func:`mlp_forward`, :func:`mlp_loss`,
+:func:`mlp_backward`): layers ``{"W": (out, in), "b": (out,)}``, hidden activation sigmoid,
+tanh or ReLU, a linear last layer giving logits and the softmax cross-entropy
+L = −(1/n) Σᵢ log softmax(zᵢ)[yᵢ]. Its backward pass for any depth starts from
+∂L/∂z_L = (softmax(z_L) − onehot(y)) / n and repeats, layer by layer,
+
+    ∂L/∂W_l = δ_lᵀ a_{l−1}     ∂L/∂b_l = Σᵢ δ_l     δ_{l−1} = (δ_l W_l) ⊙ f'(z_{l−1}).
+
+Both manual backward passes equal ``jax.grad`` (tests/test_nn.py) and are registered in
+:mod:`mlmath_jax.registry` as ``nn.seed_network``, ``nn.mlp`` (ReLU), ``nn.mlp_tanh`` and
+``nn.mlp_sigmoid``; the activation derivatives as ``nn.relu``, ``nn.tanh``
+(σ' is ``explog.sigmoid_grad``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import jax
+import jax.numpy as jnp
+
+from mlmath_jax import registry
+from mlmath_jax.explog import log_sigmoid, log_softmax, sigmoid, sigmoid_grad, softmax
+
+Params = list[dict[str, jax.Array]]
+
+# ------------------------------------------------------------------------- activations
+
+
+def relu(z: jax.Array) -> jax.Array:
+    """ReLU(z) = max(0, z)."""
+    return jnp.maximum(z, jnp.zeros_like(z))
+
+
+def relu_grad(z: jax.Array) -> jax.Array:
+    """ReLU'(z) = 1 for z > 0, else 0 (the subgradient 0 is taken at z = 0, as jax.nn)."""
+    return jnp.where(z > 0, jnp.ones_like(z), jnp.zeros_like(z))
+
+
+def tanh(z: jax.Array) -> jax.Array:
+    """tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z))."""
+    return jnp.tanh(z)
+
+
+def tanh_grad(z: jax.Array) -> jax.Array:
+    """tanh'(z) = 1 − tanh²(z)."""
+    t = jnp.tanh(z)
+    return 1.0 - t * t
+
+
+#: name -> (f, f'), the hidden activations an MLP may use.
+ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
+    "sigmoid": (sigmoid, sigmoid_grad),
+    "tanh": (tanh, tanh_grad),
+    "relu": (relu, relu_grad),
+}
+INITS = ("he", "xavier")
+
+
+def _activation(name: str) -> tuple[Callable, Callable]:
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; allowed: {', '.join(ACTIVATIONS)}")
+    return ACTIVATIONS[name]
+
+
+# ------------------------------------------------------------------- the seed's network
+
+
+def init_seed_network(key: jax.Array, n_in: int, n_hidden: int,
+                      dtype=jnp.float32) -> dict[str, jax.Array]:
+    """Parameters of the seed's network: W₁ (h, d), b₁ (h,), W₂ (1, h), b₂ (1,).
+
+    Weights are Xavier-uniform (suited to sigmoid units), biases zero.
+
+    Example:
+      >>> p = init_seed_network(jax.random.key(0), 2, 4)
+      >>> p["W1"].shape, p["W2"].shape
+      ((4, 2), (1, 4))
+    """
+    k1, k2 = jax.random.split(key)
+    return {"W1": _xavier(k1, n_hidden, n_in, dtype), "b1": jnp.zeros((n_hidden,), dtype),
+            "W2": _xavier(k2, 1, n_hidden, dtype), "b2": jnp.zeros((1,), dtype)}
+
+
+def seed_forward(params: dict, X: jax.Array) -> dict[str, jax.Array]:
+    """The seed's forward pass on the rows of X (n, d); returns every intermediate.
+
+    z₁ = W₁x + b₁, a₁ = σ(z₁), z₂ = W₂a₁ + b₂, ŷ = σ(z₂) (row-wise: Z₁ = X W₁ᵀ + b₁).
+
+    Returns:
+      ``{"z1": (n, h), "a1": (n, h), "z2": (n,), "y_hat": (n,)}``.
+    """
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    z1 = X @ W1.T + b1[None, :]
+    a1 = sigmoid(z1)
+    z2 = (a1 @ W2.T)[:, 0] + b2[0]
+    y_hat = sigmoid(z2)
+    return {"z1": z1, "a1": a1, "z2": z2, "y_hat": y_hat}
+
+
+def seed_loss(params: dict, X: jax.Array, y: jax.Array) -> jax.Array:
+    """Mean binary cross-entropy L = −mean[y log ŷ + (1 − y) log(1 − ŷ)], ŷ = σ(z₂).
+
+    Computed from z₂ with log σ(z₂) and log(1 − σ(z₂)) = log σ(−z₂), so a confident ŷ of
+    exactly 0 or 1 in floating point never gives log 0.
+    """
+    z2 = seed_forward(params, X)["z2"]
+    return -jnp.mean(y * log_sigmoid(z2) + (1.0 - y) * log_sigmoid(-z2))
+
+
+def seed_backward(params: dict, X: jax.Array, y: jax.Array) -> tuple[jax.Array, dict]:
+    """The seed's backward pass, by hand; returns (loss, grads) equal to
+    ``jax.value_and_grad(seed_loss)``.
+
+    Args:
+      params: ``{"W1", "b1", "W2", "b2"}`` from :func:`init_seed_network`.
+      X: inputs (n, d). y: targets in {0, 1} (n,).
+
+    Example:
+      >>> X = jnp.array([[0., 0.], [0., 1.], [1., 0.], [1., 1.]]); y = jnp.array([0., 1., 1., 0.])
+      >>> loss, grads = seed_backward(init_seed_network(jax.random.key(0), 2, 4), X, y)
+    """
+    n = X.shape[0]
+    W2 = params["W2"]
+    f = seed_forward(params, X)
+    a1, y_hat = f["a1"], f["y_hat"]
+    loss = seed_loss(params, X, y)
+
+    dL_dz2 = (y_hat - y) / n                      # ∂L/∂z₂ = ŷ − y (÷ n for the mean)
+    dL_dW2 = dL_dz2[None, :] @ a1                 # ∂L/∂W₂ = ∂L/∂z₂ · a₁ᵀ   (1, h)
+    dL_db2 = jnp.sum(dL_dz2, keepdims=True)       # ∂L/∂b₂ = ∂L/∂z₂         (1,)
+    dL_da1 = dL_dz2[:, None] * W2                 # ∂L/∂a₁ = W₂ᵀ · ∂L/∂z₂   (n, h)
+    dL_dz1 = dL_da1 * a1 * (1.0 - a1)             # ∂L/∂z₁ = ∂L/∂a₁ ⊙ σ'(z₁)
+    dL_dW1 = dL_dz1.T @ X                         # ∂L/∂W₁ = ∂L/∂z₁ · xᵀ    (h, d)
+    dL_db1 = jnp.sum(dL_dz1, axis=0)              # ∂L/∂b₁ = ∂L/∂z₁         (h,)
+    return loss, {"W1": dL_dW1, "b1": dL_db1, "W2": dL_dW2, "b2": dL_db2}
+
+
+def seed_predict(params: dict, X: jax.Array) -> jax.Array:
+    """Class 1 where ŷ ≥ 0.5 (z₂ ≥ 0), else 0, as int32."""
+    return (seed_forward(params, X)["z2"] >= 0).astype(jnp.int32)
+
+
+# ------------------------------------------------------------------------- general MLP
+
+
+def _xavier(key, fan_out, fan_in, dtype):
+    limit = jnp.sqrt(6.0 / (fan_in + fan_out)).astype(dtype)
+    return jax.random.uniform(key, (fan_out, fan_in), dtype, -limit, limit)
+
+
+def _he(key, fan_out, fan_in, dtype):
+    std = jnp.sqrt(2.0 / fan_in).astype(dtype)
+    return jax.random.normal(key, (fan_out, fan_in), dtype) * std
+
+
+def init_mlp(key: jax.Array, sizes: Sequence[int], init: str = "he",
+             dtype=jnp.float32) -> Params:
+    """Layers of an MLP with ``sizes = [inputs, hidden..., classes]``.
+
+    * He (Kaiming) normal, for ReLU: W ~ N(0, 2 / fan_in);
+    * Xavier (Glorot) uniform, for sigmoid / tanh: W ~ U(−r, r), r = √(6 / (fan_in + fan_out)).
+
+    Biases start at zero.
+
+    Args:
+      key: PRNG key. sizes: at least two layer widths. init: "he" or "xavier".
+      dtype: parameter dtype.
+
+    Returns:
+      A list of ``{"W": (out, in), "b": (out,)}``, one per layer.
+
+    Example:
+      >>> params = init_mlp(jax.random.key(0), [64, 32, 10])
+      >>> [p["W"].shape for p in params]
+      [(32, 64), (10, 32)]
+    """
+    sizes = [int(s) for s in sizes]
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ValueError(f"sizes needs at least two positive widths, got {sizes}")
+    if init not in INITS:
+        raise ValueError(f"unknown init {init!r}; allowed: {', '.join(INITS)}")
+    draw = _he if init == "he" else _xavier
+    keys = jax.random.split(key, len(sizes) - 1)
+    return [{"W": draw(k, n_out, n_in, dtype), "b": jnp.zeros((n_out,), dtype)}
+            for k, n_in, n_out in zip(keys, sizes[:-1], sizes[1:], strict=True)]
+
+
+def _forward_cache(params: Params, x: jax.Array, activation: str):
+    """Logits and, per layer, its input a_{l−1} and pre-activation z_l."""
+    f, _ = _activation(activation)
+    inputs, pre = [], []
+    a = x
+    for i, layer in enumerate(params):
+        z = a @ layer["W"].T + layer["b"][None, :]
+        inputs.append(a)
+        pre.append(z)
+        a = z if i == len(params) - 1 else f(z)
+    return a, inputs, pre
+
+
+def mlp_forward(params: Params, x: jax.Array, activation: str = "relu") -> jax.Array:
+    """Logits of an MLP: a₀ = x, z_l = a_{l−1} W_lᵀ + b_l, a_l = f(z_l), last layer linear.
+
+    Args:
+      params: from :func:`init_mlp`. x: inputs (n, in).
+      activation: hidden activation, "relu", "tanh" or "sigmoid".
+
+    Returns:
+      Logits (n, classes).
+    """
+    return _forward_cache(params, x, activation)[0]
+
+
+def mlp_loss(params: Params, x: jax.Array, labels: jax.Array,
+             activation: str = "relu") -> jax.Array:
+    """Softmax cross-entropy, mean over examples: L = −(1/n) Σᵢ log softmax(zᵢ)[yᵢ].
+
+    Args:
+      labels: integer class labels (n,).
+    """
+    logp = log_softmax(mlp_forward(params, x, activation))
+    picked = jnp.take_along_axis(logp, labels[:, None].astype(jnp.int32), axis=1)
+    return -jnp.mean(picked)
+
+
+def mlp_backward(params: Params, x: jax.Array, labels: jax.Array,
+                 activation: str = "relu") -> tuple[jax.Array, Params]:
+    """Manual backpropagation through an MLP of any depth; returns (loss, grads) equal to
+    ``jax.value_and_grad(mlp_loss)``.
+
+    δ_L = (softmax(z_L) − onehot(y)) / n, then for l = L … 1:
+    ∂L/∂W_l = δ_lᵀ a_{l−1}, ∂L/∂b_l = Σᵢ δ_l, δ_{l−1} = (δ_l W_l) ⊙ f'(z_{l−1}).
+
+    Example:
+      >>> p = init_mlp(jax.random.key(0), [4, 8, 3])
+      >>> x = jnp.ones((5, 4)); y = jnp.array([0, 1, 2, 0, 1])
+      >>> loss, grads = mlp_backward(p, x, y, "tanh")
+    """
+    _, f_grad = _activation(activation)
+    logits, inputs, pre = _forward_cache(params, x, activation)
+    n, classes = logits.shape
+    logp = log_softmax(logits)
+    onehot = (labels[:, None] == jnp.arange(classes, dtype=labels.dtype)[None, :]).astype(
+        logits.dtype)
+    loss = -jnp.sum(onehot * logp) / n
+    delta = (softmax(logits) - onehot) / n              # ∂L/∂z_L
+    grads: Params = [{} for _ in params]
+    for l in range(len(params) - 1, -1, -1):
+        grads[l] = {"W": delta.T @ inputs[l],           # ∂L/∂W_l = δ_lᵀ a_{l−1}
+                    "b": jnp.sum(delta, axis=0)}        # ∂L/∂b_l = Σ δ_l
+        if l > 0:
+            delta = (delta @ params[l]["W"]) * f_grad(pre[l - 1])
+    return loss, grads
+
+
+def mlp_predict(params: Params, x: jax.Array, activation: str = "relu") -> jax.Array:
+    """The most probable class of each row (argmax of the logits), int32."""
+    return jnp.argmax(mlp_forward(params, x, activation), axis=-1).astype(jnp.int32)
+
+
+def accuracy(predictions: jax.Array, labels: jax.Array) -> jax.Array:
+    """Share of predictions equal to the labels."""
+    return jnp.mean((predictions == labels).astype(jnp.float32))
+
+
+# ------------------------------------------------------------------------ registration
+
+
+def _sample_activation(key, dtype):
+    return (jax.random.normal(key, (9,), dtype) * 3,)
+
+
+def _sample_seed(key, dtype):
+    k1, k2, k3 = jax.random.split(key, 3)
+    params = init_seed_network(k1, 3, 5, dtype)
+    params = jax.tree.map(lambda a: a + 0.1 * jax.random.normal(k3, a.shape, dtype), params)
+    X = jax.random.normal(k2, (6, 3), dtype)
+    y = (jnp.arange(6) % 2).astype(dtype)
+    return params, X, y
+
+
+def _sample_mlp(key, dtype):
+    k1, k2, k3 = jax.random.split(key, 3)
+    params = init_mlp(k1, [4, 6, 5, 3], "xavier", dtype)
+    params = jax.tree.map(lambda a: a + 0.1 * jax.random.normal(k3, a.shape, dtype), params)
+    x = jax.random.normal(k2, (7, 4), dtype)
+    return params, x, jnp.arange(7, dtype=jnp.int32) % 3
+
+
+registry.register("nn.relu", relu, relu_grad, _sample_activation,
+                  doc="ReLU'(z) = 1 for z > 0, else 0")
+registry.register("nn.tanh", tanh, tanh_grad, _sample_activation,
+                  doc="tanh'(z) = 1 − tanh²(z)")
+registry.register("nn.seed_network", seed_loss, lambda p, X, y: seed_backward(p, X, y)[1],
+                  _sample_seed, doc="the seed's 2-layer network: ∂L/∂z₂ = ŷ − y, …")
+for _name in ACTIVATIONS:
+    registry.register(
+        "nn.mlp" if _name == "relu" else f"nn.mlp_{_name}",
+        lambda p, x, y, _a=_name: mlp_loss(p, x, y, _a),
+        lambda p, x, y, _a=_name: mlp_backward(p, x, y, _a)[1],
+        _sample_mlp, doc=f"MLP ({_name} hidden layers, softmax cross-entropy) backprop")

@@ -172,11 +172,11 @@ def _jacobian_flat(f: Callable, x: jax.Array, h, method: str,
     else:
         evaluate = lambda xs: jax.lax.map(f, xs, batch_size=batch_size)
     if method == "central":
-        cols = (evaluate(x + eye) - evaluate(x - eye)) / (2 * _expand(steps, f(x)))
+        cols = (evaluate(x[None] + eye) - evaluate(x[None] - eye)) / (2 * _expand(steps, f(x)))
     elif method == "forward":
-        cols = (evaluate(x + eye) - f(x)[None]) / _expand(steps, f(x))
+        cols = (evaluate(x[None] + eye) - f(x)[None]) / _expand(steps, f(x))
     else:
-        cols = (f(x)[None] - evaluate(x - eye)) / _expand(steps, f(x))
+        cols = (f(x)[None] - evaluate(x[None] - eye)) / _expand(steps, f(x))
     return jnp.moveaxis(cols, 0, -1)
 
 

@@ -105,8 +105,8 @@ def derivative(f: Callable, x: jax.Array, h: jax.Array | float | None = None,
         imaginary part (not analytic as written, e.g. it uses ``abs`` or comparisons).
 
     Example:
-      >>> derivative(lambda x: x ** 2, 3.0)        # (x²)' = 2x
-      Array(6., dtype=float32)
+      >>> derivative(lambda x: x ** 2, 3.0)        # (x²)' = 2x: ≈ 6.0
+      >>> derivative(jnp.sin, 1.0, h=1e-20, method="complex")   # cos 1 to rounding
     """
     method = _check_method(method, DIFF_METHODS)
     x = jnp.asarray(x, _float_dtype(x))
@@ -152,7 +152,7 @@ def gradient(f: Callable, x: PyTree, h: jax.Array | float | None = None,
       The gradient estimate, structured like ``x``.
 
     Example:
-      >>> gradient(lambda v: v[0] ** 2 + v[1] ** 2, jnp.array([3.0, 4.0]))  # [6, 8]
+      >>> gradient(lambda v: v[0] ** 2 + v[1] ** 2, jnp.array([3.0, 4.0]))  # ≈ [6, 8]
     """
     method = _check_method(method, DIFF_METHODS[:3])
     flat, unravel = ravel_pytree(x)

@@ -130,3 +130,13 @@ def test_cli_float64_passes_every_registered_entry(tmp_path, capsys):
 def test_cli_refuses_a_pattern_that_matches_nothing(capsys):
     assert main(["gradcheck", "--only", "no_such_entry_anywhere"]) == 2
     assert "no registered derivative matches" in capsys.readouterr().err
+
+
+def test_cli_reports_a_module_that_fails_to_import(monkeypatch, capsys):
+    # A library module that cannot be imported may hide entries: a failed row, exit 1.
+    monkeypatch.setattr(registry, "load_all",
+                        lambda strict=True: {"mlmath_jax.broken": "SyntaxError: oops"})
+    assert main(["gradcheck", "--only", "calculus.table.sin"]) == 1
+    captured = capsys.readouterr()
+    assert "mlmath_jax.broken" in captured.out and "error" in captured.out
+    assert "import failed: SyntaxError: oops" in captured.err

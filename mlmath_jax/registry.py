@@ -64,20 +64,34 @@ def register(name: str, fn: Callable, manual: Callable, sample: Callable, *, wrt
     return entry
 
 
-def load_all() -> None:
-    """Import every library module so that each registers its derivatives."""
+def load_all(strict: bool = True) -> dict[str, str]:
+    """Import every library module so that each registers its derivatives.
+
+    With ``strict=False`` a module that fails to import is skipped and reported in the
+    returned ``{module: error}`` mapping (``mlmath gradcheck`` shows it as a failed
+    row instead of crashing); with ``strict=True`` (the default) the error propagates.
+    """
     import mlmath_jax
 
-    for info in pkgutil.walk_packages(mlmath_jax.__path__, prefix="mlmath_jax."):
+    failures: dict[str, str] = {}
+    for info in pkgutil.walk_packages(mlmath_jax.__path__, prefix="mlmath_jax.",
+                                      onerror=lambda name: None):
         if info.name.startswith(_SKIP) or info.name.split(".")[-1].startswith("_"):
             continue
-        importlib.import_module(info.name)
+        try:
+            importlib.import_module(info.name)
+        except Exception as exc:
+            if strict:
+                raise
+            failures[info.name] = f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return failures
 
 
-def entries(pattern: str | None = None) -> list[Entry]:
-    """All registered entries (after :func:`load_all`), optionally filtered by a glob or
-    substring ``pattern`` on the name, sorted by name."""
-    load_all()
+def entries(pattern: str | None = None, *, load: bool = True) -> list[Entry]:
+    """All registered entries (after :func:`load_all` unless ``load=False``), optionally
+    filtered by a glob or substring ``pattern`` on the name, sorted by name."""
+    if load:
+        load_all()
     items = sorted(_REGISTRY.values(), key=lambda e: e.name)
     if pattern:
         glob = pattern if any(c in pattern for c in "*?[") else f"*{pattern}*"

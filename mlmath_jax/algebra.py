@@ -234,7 +234,8 @@ def poly_eval(coeffs, x) -> jax.Array:
     x = jnp.asarray(x)
     if coeffs.ndim != 1 or coeffs.shape[0] == 0:
         raise UserError(f"coeffs must be a non-empty 1-D array, got shape {coeffs.shape}")
-    dtype = jnp.result_type(coeffs, x)
+    with jax.numpy_dtype_promotion("standard"):          # real coefficients, complex x
+        dtype = jnp.promote_types(coeffs.dtype, x.dtype)
     if not jnp.issubdtype(dtype, jnp.inexact):
         dtype = jnp.result_type(float)
     coeffs, x = coeffs.astype(dtype), x.astype(dtype)
@@ -249,14 +250,14 @@ def _complex_dtype(dtype):
 def _aberth(a: jax.Array, max_iter: int, tol: float) -> tuple[jax.Array, jax.Array]:
     """Aberth–Ehrlich on a monic polynomial a (a[0] = 1, degree n ≥ 1)."""
     n = a.shape[0] - 1
-    da = a[:-1] * jnp.arange(n, 0, -1).astype(a.real.dtype)        # p'(x) coefficients
+    da = a[:-1] * jnp.arange(n, 0, -1).astype(a.dtype)             # p'(x) coefficients
     # Start on a circle whose radius is a root bound (Fujiwara, halved), rotated off the
     # real axis so conjugate pairs separate.
     k = jnp.arange(1, n + 1)
     r = jnp.max(jnp.abs(a[1:]) ** (1.0 / k.astype(a.real.dtype)))
     r = jnp.where(r > 0, r, jnp.ones_like(r))
     theta = 2 * jnp.pi * jnp.arange(n).astype(a.real.dtype) / n + 0.4
-    z0 = (r * jnp.exp(1j * theta)).astype(a.dtype)
+    z0 = lax.complex(r * jnp.cos(theta), r * jnp.sin(theta)).astype(a.dtype)
     eye = jnp.eye(n, dtype=bool)
 
     def body(state):

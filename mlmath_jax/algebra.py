@@ -21,6 +21,7 @@ each step for display.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple
 
 import jax
@@ -247,6 +248,7 @@ def _complex_dtype(dtype):
     return jnp.complex128 if jnp.dtype(dtype).itemsize >= 8 else jnp.complex64
 
 
+@partial(jax.jit, static_argnums=(1, 2))
 def _aberth(a: jax.Array, max_iter: int, tol: float) -> tuple[jax.Array, jax.Array]:
     """Aberth–Ehrlich on a monic polynomial a (a[0] = 1, degree n ≥ 1)."""
     n = a.shape[0] - 1

@@ -34,15 +34,24 @@ def sigmoid(x: jax.Array) -> jax.Array:
 
 
 def sigmoid_grad(x: jax.Array) -> jax.Array:
-    """σ'(x) = σ(x)·(1 − σ(x))."""
-    s = sigmoid(x)
-    return s * (1.0 - s)
+    """σ'(x) = σ(x)·(1 − σ(x)), evaluated as σ(x)·σ(−x).
+
+    1 − σ(x) = σ(−x); the second form keeps its tiny value for large x (σ(50) rounds to
+    1 in float32, so σ(1 − σ) would give 0 instead of 1.9e−22).
+    """
+    x = jnp.asarray(x)
+    return sigmoid(x) * sigmoid(-x)
 
 
 def log_sigmoid(x: jax.Array) -> jax.Array:
     """log σ(x) = −softplus(−x) = −log(1 + e^(−x)), stable for large |x|."""
+    # Two branches, each fed only inputs where its exp cannot overflow, so that jax.grad
+    # is right everywhere (min(x, 0) − log1p(e^(−|x|)) gives d/dx = 1 instead of 1/2 at
+    # x = 0, where the kinks of min and abs meet).
     x = jnp.asarray(x)
-    return jnp.minimum(x, 0.0) - jnp.log1p(jnp.exp(-jnp.abs(x)))
+    pos = jnp.where(x >= 0, x, jnp.zeros_like(x))
+    neg = jnp.where(x < 0, x, jnp.zeros_like(x))
+    return jnp.where(x >= 0, -jnp.log1p(jnp.exp(-pos)), neg - jnp.log1p(jnp.exp(neg)))
 
 
 def logsumexp(x: jax.Array, axis: int | None = -1, keepdims: bool = False) -> jax.Array:

@@ -156,3 +156,15 @@ def fourier_series(x, n_terms: int, period: float = 2 * math.pi) -> jax.Array:
     w = 2 * math.pi / period
     terms = jnp.sin(w * x[..., None] * odd) / odd
     return (4 / math.pi) * jnp.sum(terms, axis=-1)
+
+
+def fourier_partial_sums(x, n_max: int, period: float = 2 * math.pi) -> jax.Array:
+    """Every partial sum of the square wave's series at once: shape ``x.shape + (n_max,)``,
+    entry [..., n − 1] equal to ``fourier_series(x, n)`` (a cumulative sum of the terms,
+    so one pass gives the whole error-vs-n curve)."""
+    if int(n_max) < 1:
+        raise UserError(f"n_max must be >= 1, got {n_max}")
+    x = _float(x)
+    odd = (2 * jnp.arange(1, n_max + 1) - 1).astype(x.dtype).reshape((1,) * x.ndim + (-1,))
+    w = 2 * math.pi / period
+    return (4 / math.pi) * jnp.cumsum(jnp.sin(w * x[..., None] * odd) / odd, axis=-1)

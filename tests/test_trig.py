@@ -115,3 +115,11 @@ def test_fourier_series_gibbs_overshoot():
     x = jnp.linspace(1e-4, 0.1, 4000)
     peak = float(jnp.max(trig.fourier_series(x, n)))
     assert peak == pytest.approx(2 / math.pi * sici(math.pi)[0], abs=2e-3)
+
+
+def test_partial_sums_agree_with_fourier_series():
+    x = jnp.linspace(-3.0, 3.0, 50)
+    sums = trig.fourier_partial_sums(x, 12)
+    for n in (1, 5, 12):
+        np.testing.assert_allclose(np.asarray(sums[:, n - 1]),
+                                   np.asarray(trig.fourier_series(x, n)), atol=1e-5)

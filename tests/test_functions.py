@@ -100,3 +100,17 @@ def test_bad_input():
         functions.analyze("x", 1.0, -1.0)
     with pytest.raises(UserError):
         functions.compose()
+
+
+def test_function_analyzer_config_refuses_bad_expressions():
+    from pathlib import Path
+
+    from mlmath_jax.errors import ConfigError
+    from mlmath_jax.runner.core import prepare
+
+    cfg = Path(__file__).resolve().parents[1] / "configs" / "function_analyzer_cubic.toml"
+    assert prepare(cfg).cfg.function.expression == "x^3 - 3*x + 1"
+    with pytest.raises(ConfigError, match="syntax error"):
+        prepare(cfg, ['function.expression="x^3 +"'])
+    with pytest.raises(ConfigError, match="only the variable x"):
+        prepare(cfg, ['function.expression="x*y"'])

@@ -275,8 +275,11 @@ class _Parser:
     def atom(self) -> Node:
         tok = self.tok
         if tok.kind == "num":
+            value = float(tok.text)
+            if not math.isfinite(value):
+                raise self.error(f"number {tok.text} is too large for a float")
             self.i += 1
-            return Num(float(tok.text))
+            return Num(value)
         if tok.kind == "name":
             self.i += 1
             is_call = self.tok.kind == "op" and self.tok.text == "("

@@ -105,7 +105,7 @@ def test_syntax_error_has_caret_under_position():
 
 
 @pytest.mark.parametrize("text", ["", "3 +", "(1 + 2", "1 + 2)", "2 $ 3", "sin x", "2 3",
-                                  "x ^", "()", "1..2"])
+                                  "x ^", "()", "1..2", "1e999"])
 def test_syntax_errors(text):
     with pytest.raises(expr.ExprSyntaxError):
         expr.parse(text)

@@ -1,4 +1,11 @@
-"""Algebra: linear systems by Gaussian elimination, determinants and inverses.
+"""Algebra: linear equations, linear systems by Gaussian elimination, determinants and
+inverses, polynomials and their roots, and scalar root finding.
+
+* :func:`solve_linear`: a·x + b = c  ⇒  x = (c − b) / a (the seed's 3x + 7 = 22 → 5).
+* :func:`poly_eval`: Horner's rule p(x) = (…((a₀x + a₁)x + a₂)…)x + aₙ.
+* :func:`poly_roots`: all n complex roots at once by the Aberth–Ehrlich iteration.
+* :func:`newton` and :func:`bisect`: scalar roots on ``lax.while_loop``, reporting
+  whether they converged.
 
 Gaussian elimination with partial pivoting reduces [A | B] to an upper-triangular
 system U x = c by row operations, choosing at column k the row with the largest |aᵢₖ|
@@ -14,6 +21,7 @@ each step for display.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple
 
 import jax
@@ -185,3 +193,247 @@ def row_reduce(A, tol: float | None = None) -> tuple[np.ndarray, list[Step]]:
 
 def _num(x: float) -> str:
     return f"{x:.6g}"
+
+
+# ----------------------------------------------------------------------- linear equations
+
+def solve_linear(a, b, c) -> jax.Array:
+    """Solve a·x + b = c for x by the inverse operations: subtract b, divide by a.
+
+    x = (c − b) / a. Elementwise over arrays.
+
+    Raises:
+      UserError: a = 0 (concrete inputs): the equation is then b = c, true for every x
+        or for none; under ``jit`` the result is NaN.
+
+    Example:
+      >>> solve_linear(3.0, 7.0, 22.0)   # 3x + 7 = 22  →  5
+    """
+    a, b, c = (jnp.asarray(v) for v in (a, b, c))
+    dtype = jnp.result_type(a, b, c, float)
+    a, b, c = a.astype(dtype), b.astype(dtype), c.astype(dtype)
+    zero = a == 0
+    if _is_concrete(zero) and bool(jnp.any(zero)):
+        raise UserError("a = 0: a·x + b = c has no unique solution (every x solves it when "
+                        "b = c, none otherwise); a must be non-zero")
+    safe = jnp.where(zero, jnp.ones_like(a), a)
+    return jnp.where(zero, jnp.full_like(safe, jnp.nan), (c - b) / safe)
+
+
+# -------------------------------------------------------------------------- polynomials
+
+def poly_eval(coeffs, x) -> jax.Array:
+    """p(x) = a₀xⁿ + a₁xⁿ⁻¹ + … + aₙ by Horner's rule (highest degree first, as numpy).
+
+    Horner: p = (…((a₀·x + a₁)·x + a₂)…)·x + aₙ, n multiplications and additions.
+    Jittable (``lax.fori_loop``); ``x`` may be any shape, real or complex.
+
+    Example:
+      >>> poly_eval(jnp.array([1., -3., 2.]), 3.0)   # 9 − 9 + 2 = 2
+    """
+    coeffs = jnp.asarray(coeffs)
+    x = jnp.asarray(x)
+    if coeffs.ndim != 1 or coeffs.shape[0] == 0:
+        raise UserError(f"coeffs must be a non-empty 1-D array, got shape {coeffs.shape}")
+    with jax.numpy_dtype_promotion("standard"):          # real coefficients, complex x
+        dtype = jnp.promote_types(coeffs.dtype, x.dtype)
+    if not jnp.issubdtype(dtype, jnp.inexact):
+        dtype = jnp.result_type(float)
+    coeffs, x = coeffs.astype(dtype), x.astype(dtype)
+    acc = jnp.broadcast_to(coeffs[0], x.shape)
+    return lax.fori_loop(1, coeffs.shape[0], lambda i, p: p * x + coeffs[i], acc)
+
+
+def _complex_dtype(dtype):
+    return jnp.complex128 if jnp.dtype(dtype).itemsize >= 8 else jnp.complex64
+
+
+@partial(jax.jit, static_argnums=(1, 2))
+def _aberth(a: jax.Array, max_iter: int, tol: float) -> tuple[jax.Array, jax.Array]:
+    """Aberth–Ehrlich on a monic polynomial a (a[0] = 1, degree n ≥ 1)."""
+    n = a.shape[0] - 1
+    da = a[:-1] * jnp.arange(n, 0, -1).astype(a.dtype)             # p'(x) coefficients
+    # Start on a circle whose radius is a root bound (Fujiwara, halved), rotated off the
+    # real axis so conjugate pairs separate.
+    k = jnp.arange(1, n + 1)
+    r = jnp.max(jnp.abs(a[1:]) ** (1.0 / k.astype(a.real.dtype)))
+    r = jnp.where(r > 0, r, jnp.ones_like(r))
+    theta = 2 * jnp.pi * jnp.arange(n).astype(a.real.dtype) / n + 0.4
+    z0 = lax.complex(r * jnp.cos(theta), r * jnp.sin(theta)).astype(a.dtype)
+    eye = jnp.eye(n, dtype=bool)
+
+    def body(state):
+        z, _, it = state
+        p = poly_eval(a, z)
+        dp = poly_eval(da, z)
+        w = p / jnp.where(dp == 0, jnp.ones_like(dp), dp)       # Newton correction
+        diff = z[:, None] - z[None, :]
+        s = jnp.sum(jnp.where(eye, 0, 1 / jnp.where(eye, 1, diff)), axis=1)
+        step = w / (1 - w * s)                                  # Aberth's correction
+        step = jnp.where(jnp.isfinite(step), step, jnp.zeros_like(step))
+        z = z - step
+        err = jnp.max(jnp.abs(step) / jnp.maximum(1.0, jnp.abs(z)))
+        return z, err, it + 1
+
+    def cond(state):
+        _, err, it = state
+        return (err > tol) & (it < max_iter)
+
+    z, err, _ = lax.while_loop(cond, body, (z0, jnp.asarray(jnp.inf, a.real.dtype), 0))
+    return z, err <= tol
+
+
+def poly_roots(coeffs, max_iter: int = 500, tol: float | None = None) -> jax.Array:
+    """All complex roots of a₀xⁿ + … + aₙ (coefficients highest degree first, as
+    ``numpy.roots``), by the Aberth–Ehrlich simultaneous iteration.
+
+    Each root zₖ moves by  wₖ / (1 − wₖ Σⱼ≠ₖ 1/(zₖ − zⱼ))  with wₖ = p(zₖ)/p'(zₖ) the
+    Newton step: Newton's method on p(z)/Πⱼ≠ₖ(z − zⱼ), cubically convergent for simple
+    roots. Leading zero coefficients are dropped and trailing zeros give roots at 0 (as
+    numpy does) when the coefficients are concrete.
+
+    Args:
+      coeffs: real or complex coefficients, highest degree first.
+      max_iter: iteration cap.
+      tol: relative step size at which to stop (default: 100·ε of the dtype).
+
+    Returns:
+      The n roots as a complex array, sorted by (real part, imaginary part).
+
+    Example:
+      >>> poly_roots(jnp.array([1., 0., -1.]))   # x² − 1 → [-1+0j, 1+0j]
+    """
+    c = jnp.asarray(coeffs)
+    if c.ndim != 1:
+        raise UserError(f"coeffs must be a 1-D array, got shape {c.shape}")
+    if not jnp.issubdtype(c.dtype, jnp.inexact):
+        c = c.astype(jnp.result_type(float))
+    cdtype = c.dtype if jnp.issubdtype(c.dtype, jnp.complexfloating) else _complex_dtype(
+        c.dtype)
+    c = c.astype(cdtype)
+    zeros_at_origin = 0
+    if _is_concrete(c):
+        nz = np.flatnonzero(np.asarray(c) != 0)
+        if nz.size == 0:
+            raise UserError("the zero polynomial has every number as a root")
+        zeros_at_origin = c.shape[0] - 1 - int(nz[-1])
+        c = c[int(nz[0]):int(nz[-1]) + 1]
+    n = c.shape[0] - 1
+    if n == 0:
+        roots = jnp.zeros((0,), cdtype)
+    else:
+        a = c / c[0]
+        tol = float(100 * jnp.finfo(cdtype).eps) if tol is None else tol
+        roots, _ = _aberth(a, max_iter, tol)
+    roots = jnp.concatenate([roots, jnp.zeros((zeros_at_origin,), cdtype)])
+    return jnp.sort(roots)
+
+
+# ---------------------------------------------------------------------- scalar root finding
+
+class RootResult(NamedTuple):
+    """Outcome of :func:`newton` or :func:`bisect`.
+
+    Attributes:
+      root: the last iterate (NaN when the method broke down).
+      value: f(root).
+      iterations: iterations done.
+      converged: whether the tolerance was met within the iteration cap.
+    """
+
+    root: jax.Array
+    value: jax.Array
+    iterations: jax.Array
+    converged: jax.Array
+
+
+def _default_tol(dtype) -> float:
+    return float(16 * jnp.finfo(dtype).eps)
+
+
+def newton(f, x0, tol: float | None = None, max_iter: int = 50, fprime=None) -> RootResult:
+    """Newton's method xₖ₊₁ = xₖ − f(xₖ)/f'(xₖ) on ``lax.while_loop``.
+
+    f' comes from ``jax.grad`` unless ``fprime`` is given. Stops when
+    |xₖ₊₁ − xₖ| ≤ tol·(1 + |xₖ₊₁|) or f(xₖ) = 0; a zero or non-finite derivative, or the
+    iteration cap, ends the loop with ``converged = False``.
+
+    Args:
+      f: scalar function of a scalar.
+      x0: starting point.
+      tol: relative step tolerance (default 16·ε of the dtype).
+      max_iter: iteration cap.
+      fprime: optional derivative.
+
+    Returns:
+      :class:`RootResult`.
+
+    Example:
+      >>> newton(lambda x: x**2 - 2, 1.0).root   # √2 ≈ 1.4142135
+    """
+    x0 = jnp.asarray(x0)
+    if not jnp.issubdtype(x0.dtype, jnp.floating):
+        x0 = x0.astype(jnp.result_type(float))
+    tol = _default_tol(x0.dtype) if tol is None else tol
+    fprime = jax.grad(f) if fprime is None else fprime
+
+    def cond(s):
+        _, _, it, done, broken = s
+        return (~done) & (~broken) & (it < max_iter)
+
+    def body(s):
+        x, _, it, _, _ = s
+        fx, dfx = f(x), fprime(x)
+        x_new = x - fx / dfx
+        broken = ~jnp.isfinite(x_new)
+        done = (fx == 0) | (jnp.abs(x_new - x) <= tol * (1 + jnp.abs(x_new)))
+        x_new = jnp.where(fx == 0, x, x_new)
+        return x_new, fx, it + 1, done & ~broken, broken
+
+    init = (x0, jnp.asarray(jnp.inf, x0.dtype), 0, jnp.asarray(False), jnp.asarray(False))
+    x, _, it, done, broken = lax.while_loop(cond, body, init)
+    x = jnp.where(broken, jnp.full_like(x, jnp.nan), x)
+    return RootResult(x, f(x), it, done & ~broken)
+
+
+def bisect(f, lo, hi, tol: float | None = None, max_iter: int = 200) -> RootResult:
+    """Bisection on [lo, hi] where f(lo) and f(hi) differ in sign, on ``lax.while_loop``.
+
+    Halves the bracket, keeping the half whose ends differ in sign, until its width is
+    ≤ tol·(1 + |mid|); the error halves each step, so ~log₂((hi − lo)/tol) steps.
+
+    Raises:
+      UserError: f(lo) and f(hi) have the same sign (concrete inputs; under ``jit`` the
+        result is NaN with ``converged = False``).
+
+    Example:
+      >>> bisect(lambda x: x**3 - 2, 0.0, 2.0).root   # ∛2 ≈ 1.2599
+    """
+    lo, hi = jnp.asarray(lo), jnp.asarray(hi)
+    dtype = jnp.result_type(lo, hi, float)
+    lo, hi = lo.astype(dtype), hi.astype(dtype)
+    tol = _default_tol(dtype) if tol is None else tol
+    flo, fhi = f(lo), f(hi)
+    bracketed = jnp.sign(flo) * jnp.sign(fhi) <= 0
+    if _is_concrete(bracketed) and not bool(bracketed):
+        raise UserError(f"bisect needs a sign change: f({float(lo):g}) = {float(flo):g} "
+                        f"and f({float(hi):g}) = {float(fhi):g} have the same sign")
+
+    def cond(s):
+        a, b, _, it = s
+        mid = (a + b) / 2
+        return (jnp.abs(b - a) > tol * (1 + jnp.abs(mid))) & (it < max_iter)
+
+    def body(s):
+        a, b, fa, it = s
+        m = (a + b) / 2
+        fm = f(m)
+        left = jnp.sign(fa) * jnp.sign(fm) <= 0           # root in [a, m]
+        return (jnp.where(left, a, m), jnp.where(left, m, b), jnp.where(left, fa, fm),
+                it + 1)
+
+    a, b, _, it = lax.while_loop(cond, body, (lo, hi, flo, 0))
+    root = (a + b) / 2
+    converged = bracketed & (jnp.abs(b - a) <= tol * (1 + jnp.abs(root)))
+    root = jnp.where(bracketed, root, jnp.full_like(root, jnp.nan))
+    return RootResult(root, f(root), it, converged)

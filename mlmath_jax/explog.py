@@ -5,13 +5,23 @@ Every function is written in its numerically stable form:
 * σ(x) = 1 / (1 + e^(−x)) evaluated without overflow for large |x|;
 * log-sum-exp  LSE(x) = m + log Σ e^(xᵢ − m),  m = max x  (the "log-sum-exp trick");
 * log-softmax  log softmax(x)ᵢ = xᵢ − LSE(x);
-* entropy, cross-entropy and KL divergence with the convention 0·log 0 = 0.
+* entropy, cross-entropy and KL divergence with the convention 0·log 0 = 0;
+* products as sums of logs: Π xᵢ = (Π sign xᵢ) · exp(Σ log|xᵢ|), which neither
+  overflows nor underflows where the product itself is representable in log space.
+
+Hand-written derivatives (σ' = σ(1 − σ), d log σ = 1 − σ, ∇LSE = softmax, the softmax
+and log-softmax vector-Jacobian products) are registered in :mod:`mlmath_jax.registry`
+under ``explog.*`` and checked against ``jax.grad`` by the tests and ``mlmath gradcheck``.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import jax
 import jax.numpy as jnp
+
+from mlmath_jax import registry
 
 LOG2 = 0.6931471805599453
 
@@ -24,15 +34,24 @@ def sigmoid(x: jax.Array) -> jax.Array:
 
 
 def sigmoid_grad(x: jax.Array) -> jax.Array:
-    """σ'(x) = σ(x)·(1 − σ(x))."""
-    s = sigmoid(x)
-    return s * (1.0 - s)
+    """σ'(x) = σ(x)·(1 − σ(x)), evaluated as σ(x)·σ(−x).
+
+    1 − σ(x) = σ(−x); the second form keeps its tiny value for large x (σ(50) rounds to
+    1 in float32, so σ(1 − σ) would give 0 instead of 1.9e−22).
+    """
+    x = jnp.asarray(x)
+    return sigmoid(x) * sigmoid(-x)
 
 
 def log_sigmoid(x: jax.Array) -> jax.Array:
     """log σ(x) = −softplus(−x) = −log(1 + e^(−x)), stable for large |x|."""
+    # Two branches, each fed only inputs where its exp cannot overflow, so that jax.grad
+    # is right everywhere (min(x, 0) − log1p(e^(−|x|)) gives d/dx = 1 instead of 1/2 at
+    # x = 0, where the kinks of min and abs meet).
     x = jnp.asarray(x)
-    return jnp.minimum(x, 0.0) - jnp.log1p(jnp.exp(-jnp.abs(x)))
+    pos = jnp.where(x >= 0, x, jnp.zeros_like(x))
+    neg = jnp.where(x < 0, x, jnp.zeros_like(x))
+    return jnp.where(x >= 0, -jnp.log1p(jnp.exp(-pos)), neg - jnp.log1p(jnp.exp(neg)))
 
 
 def logsumexp(x: jax.Array, axis: int | None = -1, keepdims: bool = False) -> jax.Array:
@@ -92,3 +111,93 @@ def mutual_information(joint: jax.Array, base: float | None = 2) -> jax.Array:
     px = jnp.sum(joint, axis=1, keepdims=True)
     py = jnp.sum(joint, axis=0, keepdims=True)
     return kl_divergence(joint.ravel(), (px * py).ravel(), base=base)
+
+
+# ----------------------------------------------------------------- logs in other bases
+
+def log_base(x: jax.Array, base: float) -> jax.Array:
+    """log_b x = ln x / ln b (change of base). Example: ``log_base(8., 2)`` → 3."""
+    x = jnp.asarray(x)
+    if not jnp.issubdtype(x.dtype, jnp.inexact):
+        x = x.astype(jnp.result_type(float))
+    return jnp.log(x) / jnp.log(jnp.asarray(base, x.dtype))
+
+
+# ------------------------------------------------------------------- products via logs
+
+class LogProd(NamedTuple):
+    """Π xᵢ = sign · exp(log_abs)."""
+
+    sign: jax.Array
+    log_abs: jax.Array
+
+
+def log_prod(x: jax.Array, axis: int | None = -1) -> LogProd:
+    """The product of x along ``axis`` as (sign, log |Π xᵢ|) = (Π sign xᵢ, Σ log |xᵢ|).
+
+    Turning a product into a sum of logs is how likelihoods of many independent events
+    are computed: Π pᵢ underflows to 0 for a few hundred small pᵢ, Σ log pᵢ does not.
+    A zero factor gives sign 0 and log_abs = −∞.
+
+    Example:
+      >>> log_prod(jnp.array([-2., 3., 4.]))   # sign −1, log_abs = log 24
+    """
+    x = jnp.asarray(x)
+    if not jnp.issubdtype(x.dtype, jnp.inexact):
+        x = x.astype(jnp.result_type(float))
+    return LogProd(jnp.prod(jnp.sign(x), axis=axis), jnp.sum(jnp.log(jnp.abs(x)), axis=axis))
+
+
+def prod_via_logs(x: jax.Array, axis: int | None = -1) -> jax.Array:
+    """Π xᵢ computed as sign · exp(Σ log |xᵢ|) (see :func:`log_prod`)."""
+    sign, log_abs = log_prod(x, axis=axis)
+    return sign * jnp.exp(log_abs)
+
+
+# ------------------------------------------------------------ hand-written derivatives
+
+def log_sigmoid_grad(x: jax.Array) -> jax.Array:
+    """d/dx log σ(x) = 1 − σ(x) = σ(−x)."""
+    return sigmoid(-jnp.asarray(x))
+
+
+def logsumexp_grad(x: jax.Array, axis: int = -1) -> jax.Array:
+    """∂LSE(x)/∂xᵢ = e^(xᵢ) / Σⱼ e^(xⱼ) = softmax(x)ᵢ."""
+    return softmax(x, axis=axis)
+
+
+def softmax_vjp(x: jax.Array, w: jax.Array, axis: int = -1) -> jax.Array:
+    """∂/∂x Σᵢ wᵢ softmax(x)ᵢ = s ⊙ (w − ⟨w, s⟩), s = softmax(x).
+
+    From the Jacobian ∂sᵢ/∂xⱼ = sᵢ(δᵢⱼ − sⱼ) = diag(s) − s sᵀ, applied to w.
+    """
+    s = softmax(x, axis=axis)
+    return s * (w - jnp.sum(w * s, axis=axis, keepdims=True))
+
+
+def log_softmax_vjp(x: jax.Array, w: jax.Array, axis: int = -1) -> jax.Array:
+    """∂/∂x Σᵢ wᵢ log softmax(x)ᵢ = w − softmax(x) · Σᵢ wᵢ."""
+    return w - softmax(x, axis=axis) * jnp.sum(w, axis=axis, keepdims=True)
+
+
+def _normal(scale):
+    return lambda key, dtype: (jax.random.normal(key, (7,), dtype) * scale,)
+
+
+def _normal_and_weight(key, dtype):
+    k1, k2 = jax.random.split(key)
+    return jax.random.normal(k1, (7,), dtype) * 3, jax.random.normal(k2, (7,), dtype)
+
+
+registry.register("explog.sigmoid", fn=sigmoid, manual=sigmoid_grad, sample=_normal(4.0),
+                  doc="σ'(x) = σ(x)(1 − σ(x))")
+registry.register("explog.log_sigmoid", fn=log_sigmoid, manual=log_sigmoid_grad,
+                  sample=_normal(4.0), doc="d log σ(x) = 1 − σ(x)")
+registry.register("explog.logsumexp", fn=logsumexp, manual=logsumexp_grad,
+                  sample=_normal(3.0), doc="∇ LSE(x) = softmax(x)")
+registry.register("explog.softmax", fn=lambda x, w: jnp.sum(w * softmax(x)),
+                  manual=softmax_vjp, sample=_normal_and_weight,
+                  doc="wᵀJ = s ⊙ (w − ⟨w, s⟩), J = diag(s) − ssᵀ")
+registry.register("explog.log_softmax", fn=lambda x, w: jnp.sum(w * log_softmax(x)),
+                  manual=log_softmax_vjp, sample=_normal_and_weight,
+                  doc="wᵀJ = w − softmax(x)·Σw")

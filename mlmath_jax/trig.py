@@ -1,0 +1,170 @@
+"""Trigonometry: the unit circle, rotations, sinusoidal positional encodings, the
+discrete Fourier transform and Fourier series.
+
+* unit circle: the point at angle θ is (cos θ, sin θ), so sin²θ + cos²θ = 1;
+* 2-D rotation by θ:  R(θ) = [[cos θ, −sin θ], [sin θ, cos θ]];
+* positional encoding (Vaswani et al. 2017):
+  PE[pos, 2i] = sin(pos / 10000^(2i/d)),  PE[pos, 2i+1] = cos(pos / 10000^(2i/d));
+* DFT:  X_k = Σₙ xₙ e^(−2πi·kn/N), written as the matrix product X = W x with
+  W[k, n] = e^(−2πi·kn/N);
+* square wave as a Fourier series:  sq(x) ≈ (4/π) Σₖ₌₁ⁿ sin((2k − 1)x) / (2k − 1).
+
+All functions are pure ``jnp`` and jit/vmap; sizes (``num_positions``, ``d_model``,
+``n_terms``) are static.
+"""
+
+from __future__ import annotations
+
+import math
+
+import jax
+import jax.numpy as jnp
+
+from mlmath_jax.errors import UserError
+
+
+def _float(x) -> jax.Array:
+    x = jnp.asarray(x)
+    return x if jnp.issubdtype(x.dtype, jnp.inexact) else x.astype(jnp.result_type(float))
+
+
+def unit_circle(theta) -> tuple[jax.Array, jax.Array]:
+    """The point (cos θ, sin θ) of the unit circle at angle θ (radians).
+
+    Example:
+      >>> unit_circle(jnp.pi / 2)   # (≈0, 1)
+    """
+    theta = _float(theta)
+    return jnp.cos(theta), jnp.sin(theta)
+
+
+def rotation_matrix(theta) -> jax.Array:
+    """R(θ) = [[cos θ, −sin θ], [sin θ, cos θ]], counter-clockwise by θ radians.
+
+    Args:
+      theta: an angle or an array of angles.
+
+    Returns:
+      Shape ``theta.shape + (2, 2)``; orthogonal with determinant 1.
+
+    Example:
+      >>> rotation_matrix(jnp.pi / 2) @ jnp.array([1., 0.])   # ≈ [0, 1]
+    """
+    c, s = unit_circle(theta)
+    return jnp.stack([jnp.stack([c, -s], axis=-1), jnp.stack([s, c], axis=-1)], axis=-2)
+
+
+def rotate(points, theta) -> jax.Array:
+    """Rotate 2-D points (shape (..., 2)) counter-clockwise by θ about the origin."""
+    points = _float(points)
+    return points @ rotation_matrix(jnp.asarray(theta, points.dtype)).T
+
+
+def positional_encoding(num_positions: int, d_model: int, base: float = 10000.0,
+                        dtype=None) -> jax.Array:
+    """Sinusoidal positional encoding of the Transformer.
+
+    PE[pos, 2i] = sin(pos / base^(2i/d)),  PE[pos, 2i+1] = cos(pos / base^(2i/d)),
+    so each pair of columns is a point going round a circle at its own frequency, from
+    one turn per 2π positions (i = 0) to one per 2π·base positions.
+
+    Args:
+      num_positions: number of positions (rows), pos = 0 … num_positions − 1.
+      d_model: encoding width (columns); an odd width ends with a sine column.
+      base: the wavelength scale (10000 in the paper).
+      dtype: float dtype (default: the default float dtype).
+
+    Returns:
+      (num_positions, d_model) array. Row 0 is [0, 1, 0, 1, …].
+
+    Example:
+      >>> positional_encoding(4, 6)[0]   # [0, 1, 0, 1, 0, 1]
+    """
+    if int(num_positions) < 1 or int(d_model) < 1:
+        raise UserError(f"num_positions and d_model must be >= 1, got {num_positions}, "
+                        f"{d_model}")
+    dtype = dtype or jnp.result_type(float)
+    pos = jnp.arange(num_positions, dtype=dtype)[:, None]
+    two_i = (jnp.arange(d_model) // 2 * 2).astype(dtype)[None, :]       # 0,0,2,2,4,4,…
+    angle = pos / jnp.power(jnp.asarray(base, dtype), two_i / d_model)
+    even = (jnp.arange(d_model) % 2 == 0)[None, :]
+    return jnp.where(even, jnp.sin(angle), jnp.cos(angle))
+
+
+def dft_matrix(n: int, dtype=None) -> jax.Array:
+    """W[k, m] = e^(−2πi·km/n) (the exponent reduced mod n first, for accuracy)."""
+    dtype = dtype or jnp.result_type(complex)
+    k = jnp.arange(n)
+    km = (k[:, None] * k[None, :]) % n
+    real = jnp.finfo(dtype).dtype
+    angle = (-2.0 * math.pi / n) * km.astype(real)
+    return jax.lax.complex(jnp.cos(angle), jnp.sin(angle)).astype(dtype)
+
+
+def dft(x) -> jax.Array:
+    """The discrete Fourier transform as a matrix product, X = W x along the last axis.
+
+    X_k = Σₙ xₙ e^(−2πi·kn/N); equals ``jnp.fft.fft(x)`` (O(N²) instead of O(N log N)).
+
+    Example:
+      >>> dft(jnp.array([1., 0., 0., 0.]))   # [1, 1, 1, 1]
+    """
+    x = jnp.asarray(x)
+    cdtype = jnp.complex128 if x.dtype in (jnp.float64, jnp.complex128) else jnp.complex64
+    x = x.astype(cdtype)
+    return jnp.einsum("km,...m->...k", dft_matrix(x.shape[-1], cdtype), x)
+
+
+def idft(X) -> jax.Array:
+    """Inverse DFT: xₙ = (1/N) Σₖ X_k e^(+2πi·kn/N) = conj(W) X / N."""
+    X = jnp.asarray(X)
+    cdtype = jnp.complex128 if X.dtype in (jnp.float64, jnp.complex128) else jnp.complex64
+    X = X.astype(cdtype)
+    n = X.shape[-1]
+    return jnp.einsum("km,...m->...k", jnp.conj(dft_matrix(n, cdtype)), X) / n
+
+
+def square_wave(x, period: float = 2 * math.pi) -> jax.Array:
+    """The square wave sign(sin(2πx/period)): +1 on the first half period, −1 after."""
+    x = _float(x)
+    return jnp.sign(jnp.sin(2 * math.pi * x / period))
+
+
+def fourier_series(x, n_terms: int, period: float = 2 * math.pi) -> jax.Array:
+    """Fourier-series approximation of the square wave with ``n_terms`` odd harmonics.
+
+    sq(x) ≈ (4/π) Σₖ₌₁ⁿ sin((2k − 1)ωx) / (2k − 1),  ω = 2π/period.
+
+    The mean-square error falls like 1/n, but near each jump the partial sums overshoot
+    by about 9% of the jump whatever n is (Gibbs' phenomenon).
+
+    Args:
+      x: points (any shape).
+      n_terms: number of odd harmonics (static).
+      period: the wave's period.
+
+    Returns:
+      The partial sum at x, shaped like x.
+
+    Example:
+      >>> fourier_series(jnp.pi / 2, 1000)   # ≈ 1
+    """
+    if int(n_terms) < 1:
+        raise UserError(f"n_terms must be >= 1, got {n_terms}")
+    x = _float(x)
+    odd = (2 * jnp.arange(1, n_terms + 1) - 1).astype(x.dtype).reshape((1,) * x.ndim + (-1,))
+    w = 2 * math.pi / period
+    terms = jnp.sin(w * x[..., None] * odd) / odd
+    return (4 / math.pi) * jnp.sum(terms, axis=-1)
+
+
+def fourier_partial_sums(x, n_max: int, period: float = 2 * math.pi) -> jax.Array:
+    """Every partial sum of the square wave's series at once: shape ``x.shape + (n_max,)``,
+    entry [..., n − 1] equal to ``fourier_series(x, n)`` (a cumulative sum of the terms,
+    so one pass gives the whole error-vs-n curve)."""
+    if int(n_max) < 1:
+        raise UserError(f"n_max must be >= 1, got {n_max}")
+    x = _float(x)
+    odd = (2 * jnp.arange(1, n_max + 1) - 1).astype(x.dtype).reshape((1,) * x.ndim + (-1,))
+    w = 2 * math.pi / period
+    return (4 / math.pi) * jnp.cumsum(jnp.sin(w * x[..., None] * odd) / odd, axis=-1)

@@ -183,12 +183,13 @@ def reflect(axis="x") -> jax.Array:
       axis: "x" (y ← −y), "y" (x ← −x), "y=x" (swap), or a number φ: the line at angle
         φ radians, [[cos 2φ, sin 2φ], [sin 2φ, −cos 2φ]].
     """
-    named = {"x": 0.0, "y": math.pi / 2, "y=x": math.pi / 4}
+    named = {"x": [[1.0, 0.0], [0.0, -1.0]], "y": [[-1.0, 0.0], [0.0, 1.0]],
+             "y=x": [[0.0, 1.0], [1.0, 0.0]]}        # exact, without cos/sin rounding
     if isinstance(axis, str):
         if axis not in named:
             raise UserError(f"reflect axis {axis!r} is not allowed; expected 'x', 'y', "
                             f"'y=x' or an angle in radians")
-        axis = named[axis]
+        return jnp.asarray(named[axis], jnp.result_type(float))
     t = 2.0 * _float(axis)
     c, s = jnp.cos(t), jnp.sin(t)
     return jnp.stack([jnp.stack([c, s]), jnp.stack([s, -c])])

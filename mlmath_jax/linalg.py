@@ -22,7 +22,6 @@ the options named ``k``, ``method``, ``affinity``, ``num_nodes`` are static.
 from __future__ import annotations
 
 import functools
-import math
 from typing import NamedTuple
 
 import jax

@@ -134,10 +134,10 @@ def _figure_small(ctx, ranks, damping):
     ax.scatter(pos[:, 0], pos[:, 1], s=6000 * ranks + 150, c=ranks, cmap="viridis",
                zorder=3, edgecolors="k")
     for k in range(n):
-        ax.text(*(pos[k] * 1.28), f"page {k + 1}\n{ranks[k]:.3f}", ha="center", va="center",
+        ax.text(*(pos[k] * 1.45), f"page {k + 1}\n{ranks[k]:.3f}", ha="center", va="center",
                 fontsize=9)
-    ax.set_xlim(-1.6, 1.6)
-    ax.set_ylim(-1.6, 1.6)
+    ax.set_xlim(-1.75, 1.75)
+    ax.set_ylim(-1.75, 1.75)
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(f"PageRank (α = {damping:g}); page 2 is dangling\nnode size ∝ rank",

@@ -286,7 +286,12 @@ def power_iteration_info(A: jax.Array, *, num_iters: int = 1000, tol: float | No
     dtype = A.dtype
     tol = (1e-5 if dtype == jnp.float32 else 1e-10) if tol is None else tol
     v = _start_vector(A.shape[0], dtype, key, v0)
-    scale_ = jnp.maximum(jnp.max(jnp.abs(A)), jnp.finfo(dtype).tiny)
+    return _power_iteration(A, v, jnp.asarray(num_iters), jnp.asarray(tol, dtype))
+
+
+@jax.jit
+def _power_iteration(A, v, num_iters, tol) -> PowerIterationResult:
+    scale_ = jnp.maximum(jnp.max(jnp.abs(A)), jnp.finfo(A.dtype).tiny)
 
     def residual(v):
         Av = A @ v
@@ -294,8 +299,8 @@ def power_iteration_info(A: jax.Array, *, num_iters: int = 1000, tol: float | No
         return Av, lam, norm(Av - lam * v)
 
     def cond(state):
-        i, _, _, res = state
-        return (i < num_iters) & (res > tol * jnp.maximum(jnp.abs(state[2]), scale_))
+        i, _, lam, res = state
+        return (i < num_iters) & (res > tol * jnp.maximum(jnp.abs(lam), scale_))
 
     def body(state):
         i, v, _, _ = state
@@ -306,7 +311,7 @@ def power_iteration_info(A: jax.Array, *, num_iters: int = 1000, tol: float | No
         return i + 1, v, lam, res
 
     _, lam0, res0 = residual(v)
-    i, v, lam, res = lax.while_loop(cond, body, (jnp.asarray(0), v, lam0, res0))
+    i, v, lam, res = lax.while_loop(cond, body, (jnp.zeros_like(num_iters), v, lam0, res0))
     converged = res <= tol * jnp.maximum(jnp.abs(lam), scale_)
     return PowerIterationResult(lam, v, i, converged, res)
 
@@ -356,12 +361,20 @@ def top_eigenpairs(A: jax.Array, k: int, *, num_iters: int = 1000, tol: float | 
         raise UserError(f"k = {k} eigenpairs requested from a {n}×{n} matrix; "
                         f"allowed 1..{n}")
     key = jax.random.key(0) if key is None else key
+    tol = (1e-5 if A.dtype == jnp.float32 else 1e-10) if tol is None else tol
+    return _deflate(A, jax.random.split(key, k), jnp.asarray(num_iters),
+                    jnp.asarray(tol, A.dtype))
 
+
+@jax.jit
+def _deflate(A, keys, num_iters, tol):
     def step(B, key_i):
-        lam, v = power_iteration(B, num_iters=num_iters, tol=tol, key=key_i)
+        v0 = jax.random.normal(key_i, (B.shape[0],), B.dtype)
+        r = _power_iteration(B, v0 / norm(v0), num_iters, tol)
+        lam, v = r.eigenvalue, r.eigenvector
         return B - lam * jnp.outer(v, v), (lam, v)
 
-    _, (lams, vs) = lax.scan(step, A, jax.random.split(key, k))
+    _, (lams, vs) = lax.scan(step, A, keys)
     return lams, vs.T
 
 
@@ -426,6 +439,12 @@ def pca(X: jax.Array, k: int, method: str = "svd") -> PCAResult:
     if method not in ("svd", "covariance"):
         raise UserError(f"pca method {method!r} is not allowed; expected 'svd' or "
                         f"'covariance'")
+    return _pca(X, k=k, method=method)
+
+
+@functools.partial(jax.jit, static_argnames=("k", "method"))
+def _pca(X, *, k, method):
+    n = X.shape[0]
     mean = jnp.mean(X, axis=0)
     Xc = X - mean[None, :]
     total = jnp.sum(Xc * Xc) / (n - 1)           # trace of C = total variance

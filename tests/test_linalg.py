@@ -350,3 +350,29 @@ def test_spectral_clustering_separates_moons_and_circles(affinity):
         assert adjusted_rand_score(y, np.asarray(plain)) < 0.5       # k-means alone fails
     with pytest.raises(UserError, match="affinity"):
         linalg.spectral_clustering(jnp.zeros((5, 2)), 2, "cosine", key=key)
+
+
+def test_pagerank_edges_a_million_edges_against_scipy_sparse():
+    import scipy.sparse as sp
+
+    n, m, alpha = 100_000, 1_000_000, 0.85
+    rng = np.random.default_rng(0)
+    src = rng.integers(0, n, size=m)
+    dst = rng.integers(0, n, size=m) ** 2 % n            # uneven in-degrees
+    # Reference: the same power iteration on scipy.sparse (duplicate edges add up).
+    P = sp.csr_matrix((np.ones(m), (src, dst)), shape=(n, n))
+    out = np.asarray(P.sum(axis=1)).ravel()
+    P = sp.diags(np.where(out > 0, 1.0 / np.where(out > 0, out, 1.0), 0.0)) @ P
+    r = np.full(n, 1.0 / n)
+    for _ in range(100):
+        new = (1 - alpha) / n + alpha * (P.T @ r + r[out == 0].sum() / n)
+        done = np.abs(new - r).sum() < n * 1e-12
+        r = new
+        if done:
+            break
+    with jax.enable_x64(True):
+        info = linalg.pagerank_edges_info(jnp.asarray(src), jnp.asarray(dst), n, alpha,
+                                          tol=1e-12)
+        assert bool(info.converged)
+        np.testing.assert_allclose(info.ranks, r, rtol=1e-9, atol=1e-15)
+        assert float(jnp.sum(info.ranks)) == pytest.approx(1.0, abs=1e-10)

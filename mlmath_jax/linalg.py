@@ -571,6 +571,14 @@ def pagerank_edges_info(src: jax.Array, dst: jax.Array, num_nodes: int,
                         f"and {dst.shape}")
     if num_nodes < 1:
         raise UserError(f"num_nodes = {num_nodes}; expected at least 1")
+    if not jnp.issubdtype(src.dtype, jnp.integer) or not jnp.issubdtype(dst.dtype, jnp.integer):
+        raise UserError(f"src and dst must hold integer node ids, got {src.dtype} and "
+                        f"{dst.dtype}")
+    if src.size and not isinstance(src, jax.core.Tracer) and not isinstance(dst, jax.core.Tracer):
+        lo = int(jnp.minimum(jnp.min(src), jnp.min(dst)))
+        hi = int(jnp.maximum(jnp.max(src), jnp.max(dst)))
+        if lo < 0 or hi >= num_nodes:          # segment_sum would drop them silently
+            raise UserError(f"node ids must lie in [0, {num_nodes}); found {lo}..{hi}")
     _check_damping(damping)
     dtype = jnp.result_type(float) if weights is None else _float(weights).dtype
     w = jnp.ones(src.shape, dtype) if weights is None else _float(weights)

@@ -322,6 +322,13 @@ def test_pagerank_defaults_float32_and_edge_cases():
         linalg.pagerank(A, damping=1.5)
     with pytest.raises(UserError, match="square"):
         linalg.pagerank(np.ones((2, 3)))
+    with pytest.raises(UserError, match=r"node ids must lie in \[0, 3\); found 0..3"):
+        linalg.pagerank_edges(jnp.array([0, 1]), jnp.array([1, 3]), 3)
+    # Under jit (traced edges) the edge-list form still agrees with the dense one.
+    src, dst = (np.array(LANGVILLE_MEYER_EDGES).T - 1)
+    jitted = jax.jit(lambda s, d: linalg.pagerank_edges(s, d, 6))(jnp.asarray(src),
+                                                                 jnp.asarray(dst))
+    np.testing.assert_allclose(jitted, linalg.pagerank(A), atol=1e-6)
 
 
 # ------------------------------------------------------------------- spectral clustering

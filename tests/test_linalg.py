@@ -240,11 +240,15 @@ def test_pca_matches_sklearn_up_to_sign(pca_data, method):
 def test_pca_error_never_rises_with_k_and_full_k_is_exact(pca_data):
     with jax.enable_x64(True):
         X = jnp.asarray(pca_data)
+        full = linalg.pca(X, 6)
         errors = []
-        for k in range(1, 7):
-            r = linalg.pca(X, k)
+        for k in range(1, 7):                   # the top k of one fit: the same as pca(X, k)
+            r = linalg.PCAResult(full.components[:k], full.explained_variance[:k],
+                                 full.explained_variance_ratio[:k], full.mean)
             X_hat = linalg.pca_reconstruct(r, linalg.pca_transform(r, X))
             errors.append(float(jnp.mean((X - X_hat) ** 2)))
+        np.testing.assert_allclose(linalg.pca(X, 3).components, full.components[:3],
+                                   atol=1e-10)
         assert all(b <= a + 1e-12 for a, b in zip(errors, errors[1:], strict=False))
         assert errors[-1] < 1e-20
         assert float(jnp.sum(linalg.pca(X, 6).explained_variance_ratio)) == pytest.approx(1.0)

@@ -20,13 +20,13 @@ from mlmath_jax.runner.schema import Float, List
 
 DESCRIPTION = "matrix calculator: A + B, A·B, Aᵀ, det, inverse and step-by-step row reduction"
 
-_ROWS = List([], item=List([], item=Float(0.0), min_len=1, max_len=12), min_len=1, max_len=12)
+_ROW = List([], item=Float(0.0), min_len=1, max_len=12, help="one row of numbers")
 
 SCHEMA = {
     "matrices": {
-        "a": List([[1.0, 2.0], [3.0, 4.0]], item=_ROWS.item, min_len=1, max_len=12,
+        "a": List([[1.0, 2.0], [3.0, 4.0]], item=_ROW, min_len=1, max_len=12,
                   help="A, a list of rows"),
-        "b": List([[5.0, 6.0], [7.0, 8.0]], item=_ROWS.item, min_len=1, max_len=12,
+        "b": List([[5.0, 6.0], [7.0, 8.0]], item=_ROW, min_len=1, max_len=12,
                   help="B, a list of rows"),
     },
 }

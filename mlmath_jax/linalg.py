@@ -28,7 +28,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-from mlmath_jax import registry
+from mlmath_jax import registry, trig
 from mlmath_jax.errors import UserError
 
 
@@ -157,11 +157,10 @@ def scale(sx, sy=None) -> jax.Array:
 def rotate(theta) -> jax.Array:
     """2-D rotation by θ radians counter-clockwise: [[cos θ, −sin θ], [sin θ, cos θ]].
 
-    Keeps lengths and angles; det = cos²θ + sin²θ = 1.
+    Keeps lengths and angles; det = cos²θ + sin²θ = 1. The same matrix as
+    :func:`mlmath_jax.trig.rotation_matrix` (one definition, built from the unit circle).
     """
-    t = _float(theta)
-    c, s = jnp.cos(t), jnp.sin(t)
-    return jnp.stack([jnp.stack([c, -s]), jnp.stack([s, c])])
+    return trig.rotation_matrix(_float(theta))
 
 
 def shear(kx=0.0, ky=0.0) -> jax.Array:

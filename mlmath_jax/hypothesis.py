@@ -75,10 +75,14 @@ def normal_ppf(q) -> jax.Array:
 
 
 def student_t_cdf(t, df) -> jax.Array:
-    """F_ν(t) of Student's t: with x = ν/(ν + t²), the tail is ½ I_x(ν/2, ½)."""
+    """F_ν(t) of Student's t: with x = ν/(ν + t²), the tail P(T < −|t|) is ½ I_x(ν/2, ½)."""
     t = _float(t)
     df = jnp.asarray(df, t.dtype)
-    tail = 0.5 * special.betainc(df / 2, jnp.asarray(0.5, t.dtype), df / (df + t * t))
+    half = jnp.asarray(0.5, t.dtype)
+    x = df / (df + t * t)
+    # Near t = 0 (x → 1) use I_x(a, b) = 1 − I_{1−x}(b, a) with 1 − x = t²/(ν + t²).
+    tail = 0.5 * jnp.where(x < 0.5, special.betainc(df / 2, half, x),
+                           1.0 - special.betainc(half, df / 2, t * t / (df + t * t)))
     return jnp.where(t > 0, 1.0 - tail, tail)
 
 

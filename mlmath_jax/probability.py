@@ -93,6 +93,11 @@ def _float(x, dtype=None):
     return x if jnp.issubdtype(x.dtype, jnp.floating) else x.astype(jnp.result_type(float))
 
 
+def _jit_draw(fn):
+    """jit a sampler whose last two arguments (shape, dtype) are static."""
+    return jax.jit(fn, static_argnames=("shape", "dtype"))
+
+
 # ------------------------------------------------------------------------ namespaces
 
 @dataclass(frozen=True)
@@ -132,6 +137,11 @@ def _normal_check(sigma):
 def _normal_sample(key, mu=0.0, sigma=1.0, shape=(), dtype=float):
     """x = μ + σ·z, z ~ N(0, 1)."""
     _normal_check(sigma)
+    return _normal_draw(key, mu, sigma, tuple(shape), dtype)
+
+
+@_jit_draw
+def _normal_draw(key, mu, sigma, shape, dtype):
     z = jax.random.normal(key, shape, dtype)
     return jnp.asarray(mu, z.dtype) + jnp.asarray(sigma, z.dtype) * z
 
@@ -184,6 +194,11 @@ def _rate_check(rate):
 def _expon_sample(key, rate=1.0, shape=(), dtype=float):
     """x = E / λ with E ~ Exp(1)."""
     _rate_check(rate)
+    return _expon_draw(key, rate, tuple(shape), dtype)
+
+
+@_jit_draw
+def _expon_draw(key, rate, shape, dtype):
     e = jax.random.exponential(key, shape, dtype)
     return e / jnp.asarray(rate, e.dtype)
 
@@ -227,6 +242,11 @@ def _uniform_check(low, high):
 
 def _uniform_sample(key, low=0.0, high=1.0, shape=(), dtype=float):
     _uniform_check(low, high)
+    return _uniform_draw(key, low, high, tuple(shape), dtype)
+
+
+@_jit_draw
+def _uniform_draw(key, low, high, shape, dtype):
     u = jax.random.uniform(key, shape, dtype)
     lo, hi = jnp.asarray(low, u.dtype), jnp.asarray(high, u.dtype)
     return lo + (hi - lo) * u
@@ -265,6 +285,11 @@ uniform = Continuous(
 
 def _bern_sample(key, p=0.5, shape=(), dtype=jnp.int32):
     _prob("p", p)
+    return _bern_draw(key, p, tuple(shape), dtype)
+
+
+@_jit_draw
+def _bern_draw(key, p, shape, dtype):
     return jax.random.bernoulli(key, p, shape).astype(dtype)
 
 
@@ -305,6 +330,11 @@ def _binom_check(n, p):
 
 def _binom_sample(key, n=1, p=0.5, shape=(), dtype=jnp.int32):
     _binom_check(n, p)
+    return _binom_draw(key, n, p, tuple(shape), dtype)
+
+
+@_jit_draw
+def _binom_draw(key, n, p, shape, dtype):
     fdtype = jnp.result_type(float)
     return jax.random.binomial(key, jnp.asarray(n, fdtype), jnp.asarray(p, fdtype),
                                shape).astype(dtype)
@@ -355,6 +385,11 @@ def _poisson_check(rate):
 
 def _poisson_sample(key, rate=1.0, shape=(), dtype=jnp.int32):
     _poisson_check(rate)
+    return _poisson_draw(key, rate, tuple(shape), dtype)
+
+
+@_jit_draw
+def _poisson_draw(key, rate, shape, dtype):
     return jax.random.poisson(key, rate, shape).astype(dtype)
 
 
@@ -404,6 +439,11 @@ def _cat_check(probs):
 def _cat_sample(key, probs, shape=(), dtype=jnp.int32):
     """Draw category indices with ``jax.random.categorical`` on log-probabilities."""
     _cat_check(probs)
+    return _cat_draw(key, probs, tuple(shape), dtype)
+
+
+@_jit_draw
+def _cat_draw(key, probs, shape, dtype):
     logits = jnp.log(_float(probs))
     return jax.random.categorical(key, logits, shape=shape or None).astype(dtype)
 

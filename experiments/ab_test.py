@@ -51,11 +51,11 @@ def check(cfg):
 
 @functools.partial(jax.jit, static_argnames=("m", "alpha"))
 def simulate_proportions(key, p_a, p_b, n, m, alpha):
-    """m independent z-tests with n visitors per group: (results, true difference)."""
+    """m independent z-tests with n visitors per group: (conversions A, B, results)."""
     ka, kb = jax.random.split(key)
     xa = jax.random.binomial(ka, n, p_a, (m,))
     xb = jax.random.binomial(kb, n, p_b, (m,))
-    return jax.vmap(lambda a, b: hyp.two_proportion_ztest(a, n, b, n, alpha))(xa, xb)
+    return xa, xb, jax.vmap(lambda a, b: hyp.two_proportion_ztest(a, n, b, n, alpha))(xa, xb)
 
 
 @functools.partial(jax.jit, static_argnames=("m", "n_a", "n_b", "alpha"))
@@ -70,12 +70,13 @@ def simulate_welch(key, mean_a, mean_b, sd_a, sd_b, n_a, n_b, m, alpha):
 def run(cfg, key, ctx):
     ab, w, m = cfg.ab, cfg.welch, cfg.simulation.experiments
     f = lambda v: jnp.asarray(v, ctx.dtype)
-    k_one, k_cov, k_null, k_pow, k_welch = jax.random.split(key, 5)
+    k_cov, k_null, k_pow, k_welch = jax.random.split(key, 4)
+    # Many experiments at once (vmapped); the first is also analysed on its own.
+    conv_a, conv_b, sim = simulate_proportions(k_cov, f(ab.p_a), f(ab.p_b), f(ab.n), m,
+                                               ab.alpha)
 
     # 1. One experiment, analysed.
-    ka, kb = jax.random.split(k_one)
-    xa = int(jax.random.binomial(ka, f(ab.n), f(ab.p_a)))
-    xb = int(jax.random.binomial(kb, f(ab.n), f(ab.p_b)))
+    xa, xb = int(conv_a[0]), int(conv_b[0])
     one = hyp.ab_test(xa, ab.n, xb, ab.n, ab.alpha, ab.power, min_effect=ab.p_b - ab.p_a)
     n_needed = int(hyp.sample_size_two_proportions(ab.p_a, ab.p_b, ab.alpha, ab.power))
     ctx.print(f"A: {xa}/{ab.n} = {one.rate_a:.4f}   B: {xb}/{ab.n} = {one.rate_b:.4f}   "
@@ -84,15 +85,14 @@ def run(cfg, key, ctx):
     ctx.print(f"to detect {ab.p_a:g} → {ab.p_b:g} with power {ab.power:g} at α = {ab.alpha:g}: "
               f"{n_needed:,} visitors per group")
 
-    # 2. Many experiments, vmapped.
-    sim = simulate_proportions(k_cov, f(ab.p_a), f(ab.p_b), f(ab.n), m, ab.alpha)
+    # 2. Many experiments: coverage, false positives, power.
     true_diff = ab.p_b - ab.p_a
     covered = np.asarray((sim.ci_low <= true_diff) & (true_diff <= sim.ci_high))
     coverage = float(covered.mean())
     power_at_n = float(np.mean(np.asarray(sim.p_value) < ab.alpha))
-    null = simulate_proportions(k_null, f(ab.p_a), f(ab.p_a), f(ab.n), m, ab.alpha)
+    _, _, null = simulate_proportions(k_null, f(ab.p_a), f(ab.p_a), f(ab.n), m, ab.alpha)
     type1 = float(np.mean(np.asarray(null.p_value) < ab.alpha))
-    at_needed = simulate_proportions(k_pow, f(ab.p_a), f(ab.p_b), f(n_needed), m, ab.alpha)
+    _, _, at_needed = simulate_proportions(k_pow, f(ab.p_a), f(ab.p_b), f(n_needed), m, ab.alpha)
     power_at_needed = float(np.mean(np.asarray(at_needed.p_value) < ab.alpha))
     welch = simulate_welch(k_welch, f(w.mean_a), f(w.mean_b), f(w.sd_a), f(w.sd_b), w.n_a,
                            w.n_b, m, ab.alpha)

@@ -93,6 +93,17 @@ def _float(x, dtype=None):
     return x if jnp.issubdtype(x.dtype, jnp.floating) else x.astype(jnp.result_type(float))
 
 
+def _checked(check: Callable, fn: Callable, doc: str) -> Callable:
+    """``fn`` with its parameters validated by ``check`` first (same arguments)."""
+
+    def wrapped(*args, **kwargs):
+        check(*args, **kwargs)
+        return fn(*args, **kwargs)
+
+    wrapped.__doc__ = doc
+    return wrapped
+
+
 def _jit_draw(fn):
     """jit a sampler whose last two arguments (shape, dtype) are static."""
     return jax.jit(fn, static_argnames=("shape", "dtype"))
@@ -174,8 +185,10 @@ normal = Continuous(
     pdf=lambda x, mu=0.0, sigma=1.0: jnp.exp(_normal_logpdf(x, mu, sigma)),
     logpdf=_normal_logpdf,
     cdf=_normal_cdf,
-    mean=lambda mu=0.0, sigma=1.0: (_normal_check(sigma), jnp.asarray(mu))[1],
-    var=lambda mu=0.0, sigma=1.0: (_normal_check(sigma), jnp.asarray(sigma) ** 2)[1],
+    mean=_checked(lambda mu=0.0, sigma=1.0: _normal_check(sigma),
+                  lambda mu=0.0, sigma=1.0: _float(mu), "E[X] = μ"),
+    var=_checked(lambda mu=0.0, sigma=1.0: _normal_check(sigma),
+                 lambda mu=0.0, sigma=1.0: _float(sigma) ** 2, "Var[X] = σ²"),
 )
 """Normal N(μ, σ²): pdf = exp(−(x − μ)²/(2σ²)) / (σ√(2π)); mean μ; var σ²; σ > 0.
 
@@ -187,7 +200,7 @@ Example:
 
 # ----------------------------------------------------------------------- exponential
 
-def _rate_check(rate):
+def _rate_check(rate=1.0):
     _positive("rate", rate)
 
 
@@ -224,15 +237,15 @@ exponential = Continuous(
     pdf=lambda x, rate=1.0: jnp.exp(_expon_logpdf(x, rate)),
     logpdf=_expon_logpdf,
     cdf=_expon_cdf,
-    mean=lambda rate=1.0: (_rate_check(rate), 1.0 / _float(rate))[1],
-    var=lambda rate=1.0: (_rate_check(rate), 1.0 / _float(rate) ** 2)[1],
+    mean=_checked(_rate_check, lambda rate=1.0: 1.0 / _float(rate), "E[X] = 1/λ"),
+    var=_checked(_rate_check, lambda rate=1.0: 1.0 / _float(rate) ** 2, "Var[X] = 1/λ²"),
 )
 """Exponential with rate λ > 0: pdf = λe^(−λx) (x ≥ 0); mean 1/λ; var 1/λ²."""
 
 
 # --------------------------------------------------------------------------- uniform
 
-def _uniform_check(low, high):
+def _uniform_check(low=0.0, high=1.0):
     if isinstance(low, jax.core.Tracer) or isinstance(high, jax.core.Tracer):
         return
     if not np.all(np.asarray(low) < np.asarray(high)):
@@ -273,15 +286,20 @@ uniform = Continuous(
     pdf=lambda x, low=0.0, high=1.0: jnp.exp(_uniform_logpdf(x, low, high)),
     logpdf=_uniform_logpdf,
     cdf=_uniform_cdf,
-    mean=lambda low=0.0, high=1.0: (_uniform_check(low, high),
-                                    (_float(low) + _float(high)) / 2)[1],
-    var=lambda low=0.0, high=1.0: (_uniform_check(low, high),
-                                   (_float(high) - _float(low)) ** 2 / 12)[1],
+    mean=_checked(_uniform_check, lambda low=0.0, high=1.0: (_float(low) + _float(high)) / 2,
+                  "E[X] = (a + b)/2"),
+    var=_checked(_uniform_check,
+                 lambda low=0.0, high=1.0: (_float(high) - _float(low)) ** 2 / 12,
+                 "Var[X] = (b − a)²/12"),
 )
 """Uniform on [a, b], a < b: pdf = 1/(b − a); mean (a + b)/2; var (b − a)²/12."""
 
 
 # ------------------------------------------------------------------------- bernoulli
+
+def _bern_check(p=0.5):
+    _prob("p", p)
+
 
 def _bern_sample(key, p=0.5, shape=(), dtype=jnp.int32):
     _prob("p", p)
@@ -315,15 +333,15 @@ bernoulli = Discrete(
     pmf=lambda k, p=0.5: jnp.exp(_bern_logpmf(k, p)),
     logpmf=_bern_logpmf,
     cdf=_bern_cdf,
-    mean=lambda p=0.5: (_prob("p", p), _float(p))[1],
-    var=lambda p=0.5: (_prob("p", p), _float(p) * (1 - _float(p)))[1],
+    mean=_checked(_bern_check, lambda p=0.5: _float(p), "E[X] = p"),
+    var=_checked(_bern_check, lambda p=0.5: _float(p) * (1 - _float(p)), "Var[X] = p(1 − p)"),
 )
 """Bernoulli(p): P(1) = p, P(0) = 1 − p; mean p; var p(1 − p)."""
 
 
 # -------------------------------------------------------------------------- binomial
 
-def _binom_check(n, p):
+def _binom_check(n=1, p=0.5):
     _check("n", n, lambda v: (v >= 0) & (v == np.floor(v)), "a whole number >= 0")
     _prob("p", p)
 
@@ -370,16 +388,16 @@ binomial = Discrete(
     pmf=lambda k, n=1, p=0.5: jnp.exp(_binom_logpmf(k, n, p)),
     logpmf=_binom_logpmf,
     cdf=_binom_cdf,
-    mean=lambda n=1, p=0.5: (_binom_check(n, p), _float(n) * _float(p))[1],
-    var=lambda n=1, p=0.5: (_binom_check(n, p),
-                            _float(n) * _float(p) * (1 - _float(p)))[1],
+    mean=_checked(_binom_check, lambda n=1, p=0.5: _float(n) * _float(p), "E[X] = np"),
+    var=_checked(_binom_check, lambda n=1, p=0.5: _float(n) * _float(p) * (1 - _float(p)),
+                 "Var[X] = np(1 − p)"),
 )
 """Binomial(n, p): P(k) = C(n, k) pᵏ (1 − p)ⁿ⁻ᵏ; mean np; var np(1 − p)."""
 
 
 # --------------------------------------------------------------------------- poisson
 
-def _poisson_check(rate):
+def _poisson_check(rate=1.0):
     _check("rate", rate, lambda v: v >= 0, "a number >= 0")
 
 
@@ -418,8 +436,8 @@ poisson = Discrete(
     pmf=lambda k, rate=1.0: jnp.exp(_poisson_logpmf(k, rate)),
     logpmf=_poisson_logpmf,
     cdf=_poisson_cdf,
-    mean=lambda rate=1.0: (_poisson_check(rate), _float(rate))[1],
-    var=lambda rate=1.0: (_poisson_check(rate), _float(rate))[1],
+    mean=_checked(_poisson_check, lambda rate=1.0: _float(rate), "E[X] = λ"),
+    var=_checked(_poisson_check, lambda rate=1.0: _float(rate), "Var[X] = λ"),
 )
 """Poisson(λ), λ ≥ 0: P(k) = λᵏ e^(−λ) / k!; mean λ; var λ."""
 

@@ -166,6 +166,10 @@ def test_samples_match_cdf_ks():
     lambda: pr.uniform.pdf(0.0, 1.0, 1.0),
     lambda: pr.categorical.pmf(0, jnp.array([0.5, 0.6])),
     lambda: pr.bayes(1.5, 0.5, 0.5),
+    lambda: pr.normal.var(0.0, -1.0),
+    lambda: pr.poisson.mean(-1.0),
+    lambda: pr.uniform.mean(2.0, 1.0),
+    lambda: pr.dice_sum_pmf(0),
 ])
 def test_invalid_parameters_refused(call):
     with pytest.raises(UserError, match="not allowed|must|needs"):

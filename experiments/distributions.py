@@ -10,6 +10,8 @@ Kolmogorov distance to Φ shrinks).
 
 from __future__ import annotations
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -67,6 +69,34 @@ def _cases(p):
     ]
 
 
+def draw_with_theory(d, params, key, n, dtype, support):
+    """n samples, the theoretical mean and variance, and the pdf/pmf on ``support``, in one
+    jit-compiled call (parameters are constants of the trace, so they are still checked)."""
+    discrete = isinstance(d, pr.Discrete)
+    kw = {} if discrete else {"dtype": dtype}
+    density = d.pmf if discrete else d.pdf
+
+    @jax.jit
+    def go(key, support):
+        return (d.sample(key, *params, shape=(n,), **kw), d.mean(*params), d.var(*params),
+                density(support, *params))
+
+    return go(key, jnp.asarray(support))
+
+
+@functools.partial(jax.jit, static_argnums=(1, 2, 3))
+def standardized_uniform_sums(key, n, k_terms, dtype):
+    """Z = (S_k − k/2)/√(k/12) for n sums of k Uniform(0, 1) draws, and the Kolmogorov
+    distance sup |F̂_n(z) − Φ(z)| of their empirical cdf to the standard normal's."""
+    u = pr.uniform.sample(key, shape=(n, k_terms), dtype=dtype)
+    z = (jnp.sum(u, axis=1) - k_terms / 2) / np.sqrt(k_terms / 12)
+    zs = jnp.sort(z)
+    cdf = pr.normal.cdf(zs)
+    hi = jnp.arange(1, n + 1, dtype=zs.dtype) / n
+    lo = jnp.arange(0, n, dtype=zs.dtype) / n
+    return z, jnp.maximum(jnp.max(jnp.abs(hi - cdf)), jnp.max(jnp.abs(cdf - lo)))
+
+
 def run(cfg, key, ctx):
     n, dtype = cfg.sample.n, ctx.dtype
     cases = _cases(cfg.params)
@@ -77,9 +107,11 @@ def run(cfg, key, ctx):
     for step, ((name, d, params, (lo, hi)), k, ax) in enumerate(zip(cases, keys, axes,
                                                                      strict=False)):
         discrete = isinstance(d, pr.Discrete)
-        kw = {} if discrete else {"dtype": dtype}
-        x = np.asarray(d.sample(k, *params, shape=(n,), **kw), np.float64)
-        mean, var = float(d.mean(*params)), float(d.var(*params))
+        support = (np.arange(int(lo), int(hi) + 1) if discrete
+                   else np.linspace(lo, hi, 300).astype(np.dtype(dtype)))
+        x, mean, var, density = draw_with_theory(d, params, k, n, dtype, support)
+        x, mean, var, density = np.asarray(x, np.float64), float(mean), float(var), np.asarray(
+            density)
         # z-scores of the sample mean and variance (normal approximation, 4th moment
         # estimated from the sample)
         z_mean = (x.mean() - mean) / np.sqrt(var / n) if var > 0 else 0.0
@@ -94,16 +126,14 @@ def run(cfg, key, ctx):
                 sample_var=float(x.var(ddof=1)), var=var, z_mean=float(z_mean),
                 z_var=float(z_var))
         if discrete:
-            ks = np.arange(int(lo), int(hi) + 1)
-            freq = np.bincount(x.astype(np.int64) - int(lo), minlength=len(ks))[: len(ks)] / n
-            ax.vlines(ks, 0, freq, lw=6, alpha=0.6, label="samples")
-            ax.plot(ks, np.asarray(d.pmf(jnp.asarray(ks), *params)), "ko", ms=3, label="pmf")
+            freq = np.bincount(x.astype(np.int64) - int(lo),
+                               minlength=len(support))[: len(support)] / n
+            ax.vlines(support, 0, freq, lw=6, alpha=0.6, label="samples")
+            ax.plot(support, density, "ko", ms=3, label="pmf")
         else:
-            grid = np.linspace(lo, hi, 300)
             ax.hist(x, bins=50, range=(lo, hi), density=True, alpha=0.6,
                     histtype="stepfilled", label="samples")
-            ax.plot(grid, np.asarray(d.pdf(jnp.asarray(grid, dtype), *params)), "k", lw=1.2,
-                    label="pdf")
+            ax.plot(support, density, "k", lw=1.2, label="pdf")
         ax.set_title(f"{name}: mean {x.mean():.3g} (theory {mean:.3g})", fontsize=8)
         ax.legend(fontsize=7)
     axes[-1].axis("off")
@@ -114,12 +144,9 @@ def run(cfg, key, ctx):
     fig, axes = plotting.subplots(1, len(terms), size=(3.2, 2.8), squeeze=False)
     grid = np.linspace(-4, 4, 300)
     for j, (k_terms, ax) in enumerate(zip(terms, axes[0], strict=True)):
-        u = pr.uniform.sample(jax.random.fold_in(keys[-1], j), shape=(cfg.clt.n, k_terms),
-                              dtype=dtype)
-        z = np.asarray((jnp.sum(u, axis=1) - k_terms / 2) / np.sqrt(k_terms / 12), np.float64)
-        zs = np.sort(z)
-        ecdf = np.arange(1, len(zs) + 1) / len(zs)
-        ks_dist = float(np.max(np.abs(ecdf - np.asarray(pr.normal.cdf(jnp.asarray(zs, dtype))))))
+        z, ks_dist = standardized_uniform_sums(jax.random.fold_in(keys[-1], j), cfg.clt.n,
+                                               k_terms, dtype)
+        z, ks_dist = np.asarray(z, np.float64), float(ks_dist)
         metrics[f"clt_ks_distance_k{k_terms}"] = ks_dist
         ctx.log(len(cases) + j, clt_terms=k_terms, ks_distance=ks_dist)
         ax.hist(z, bins=50, range=(-4, 4), density=True, alpha=0.6, histtype="stepfilled")

@@ -122,3 +122,16 @@ def test_sms_spam_collection_accuracy():
     assert m["accuracy"] >= 0.97
     ref = MultinomialNB().fit(X_tr, y[tr]).predict(X_te)
     assert np.mean(pred == ref) >= 0.999  # float32 vs float64 ties at most
+
+
+def test_sms_config_refuses_missing_file_and_accepts_override(tmp_path):
+    from mlmath_jax.errors import ConfigError
+    from mlmath_jax.runner.core import prepare
+
+    cfg_path = ROOT / "configs" / "extra" / "naive_bayes_sms.toml"
+    with pytest.raises(ConfigError, match=r"data.path = .*no such file"):
+        prepare(cfg_path, sets=[f'data.path="{tmp_path / "absent.tsv"}"'])
+    corpus = tmp_path / "mini.tsv"
+    corpus.write_text("ham\thello there\nspam\twin a prize\n", encoding="utf-8")
+    prep = prepare(cfg_path, sets=[f'data.path="{corpus}"'])
+    assert prep.cfg.data.path == str(corpus)

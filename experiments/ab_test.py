@@ -19,7 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from mlmath_jax import hypothesis as hyp
+from mlmath_jax import abtest as hyp
 from mlmath_jax import plotting
 from mlmath_jax.errors import ConfigError
 from mlmath_jax.runner.schema import Float, Int

@@ -12,7 +12,7 @@ categorical), ``mean`` and ``var``. Parameters that are concrete (not traced und
 ``jit``) are checked and refused with :class:`~mlmath_jax.errors.UserError`
 (σ ≤ 0, p outside [0, 1], a negative rate, …); traced parameters are not checked.
 
-The A/B-test functions live in :mod:`mlmath_jax.hypothesis` and the Markov chains in
+The A/B-test functions live in :mod:`mlmath_jax.abtest` and the Markov chains in
 :mod:`mlmath_jax.markov`; both are re-exported here (``probability.ab_test``,
 ``probability.stationary_distribution``, …). The information measures (entropy,
 cross-entropy, KL, mutual information) are :mod:`mlmath_jax.explog`'s, re-exported too.
@@ -33,7 +33,7 @@ from jax.scipy import special
 
 from mlmath_jax.errors import UserError
 from mlmath_jax.explog import cross_entropy, entropy, kl_divergence, mutual_information
-from mlmath_jax.hypothesis import (
+from mlmath_jax.abtest import (
     ABTestResult,
     TestResult,
     ab_test,

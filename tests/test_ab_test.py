@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import scipy.stats as st
 
-from mlmath_jax import hypothesis as hyp
+from mlmath_jax import abtest as hyp
 from mlmath_jax import probability as pr
 from mlmath_jax.errors import UserError
 

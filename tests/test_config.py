@@ -116,3 +116,12 @@ def test_relative_data_path_resolves_from_config_folder(tmp_path):
     cfg = write(tmp_path, 'experiment = "linear_regression"\n[data]\nsource = "file"\n'
                           'path = "d.csv"\n')
     assert prepare(cfg).cfg.data.path == str(tmp_path / "d.csv")
+
+
+def test_set_can_mend_a_missing_path(tmp_path):
+    (tmp_path / "d.csv").write_text("a,y\n1,2\n2,4\n3,6.5\n")
+    cfg = write(tmp_path, 'experiment = "linear_regression"\n[data]\nsource = "file"\n'
+                          'path = "missing.csv"\n')
+    with pytest.raises(ConfigError, match="no such file"):
+        prepare(cfg)
+    assert prepare(cfg, [f"data.path={tmp_path / 'd.csv'}"]).cfg.data.path.endswith("d.csv")

@@ -133,10 +133,11 @@ def prepare(path: str | os.PathLike, sets: list[str] | tuple[str, ...] = (),
             raise ConfigError("missing key 'experiment'; it names a module in experiments/ "
                               "(see `mlmath list`)")
         module = load_experiment(raw["experiment"])
-        # The [tour] table is checked even when not touring, so a typo there shows early.
-        S.resolve(S.merge(raw, tour_table), module.SCHEMA, p.parent)
-        overrides = S.merge(tour_table, {}) if tour else {}
-        overrides = S.merge(overrides, parse_set(sets))
+        sets_table = parse_set(sets)
+        # The [tour] table is checked even when not touring, so a typo there shows early
+        # (with --set applied last, so an override can still mend a value such as a path).
+        S.resolve(S.merge(S.merge(raw, tour_table), sets_table), module.SCHEMA, p.parent)
+        overrides = S.merge(tour_table if tour else {}, sets_table)
         cfg = S.resolve(S.merge(raw, overrides), module.SCHEMA, p.parent)
         if hasattr(module, "check"):
             module.check(cfg)

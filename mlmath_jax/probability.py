@@ -31,8 +31,6 @@ import jax.numpy as jnp
 import numpy as np
 from jax.scipy import special
 
-from mlmath_jax.errors import UserError
-from mlmath_jax.explog import cross_entropy, entropy, kl_divergence, mutual_information
 from mlmath_jax.abtest import (
     ABTestResult,
     TestResult,
@@ -46,6 +44,8 @@ from mlmath_jax.abtest import (
     two_proportion_ztest,
     welch_ttest,
 )
+from mlmath_jax.errors import UserError
+from mlmath_jax.explog import cross_entropy, entropy, kl_divergence, mutual_information
 from mlmath_jax.markov import (
     NGramModel,
     ngram_model,

@@ -14,7 +14,7 @@ import numpy as np
 from experiments import _landscape as L
 from mlmath_jax import plotting
 from mlmath_jax.errors import ConfigError
-from mlmath_jax.runner.schema import Int, List, Str
+from mlmath_jax.runner.schema import Float, Int, List, Str
 
 DESCRIPTION = "GD, momentum, Nesterov, AdaGrad, RMSprop and Adam racing on one contour plot"
 
@@ -32,7 +32,7 @@ LEARNING_RATES = {
 SCHEMA = {
     "problem": {
         "function": Str("rosenbrock", choices=RACE_SURFACES),
-        "start": List([], item=L.Float(0.0), max_len=2,
+        "start": List([], item=Float(0.0), max_len=2,
                       help="starting point (x, y); empty for the surface's default"),
     },
     "optimizer": {

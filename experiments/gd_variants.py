@@ -63,7 +63,7 @@ def run(cfg, key, ctx):
         opt = optim.by_name(cfg.optimizer.name, lr, impl=cfg.optimizer.impl)
         full = []
 
-        def measure(w):
+        def measure(w, full=full):
             full.append(float(mse_loss(w, (X, y))))
             return {}
 

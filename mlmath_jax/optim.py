@@ -228,7 +228,7 @@ def rmsprop(learning_rate: ScalarOrSchedule, decay: float = 0.9, eps: float = 1e
       >>> opt = rmsprop(0.01)
       >>> u, _ = opt.update(jnp.array([2.0]), opt.init(jnp.zeros(1)))
       >>> u  # −α g / √(0.1 g²) = −α √10 on the first step
-      Array([-0.03162278], dtype=float32)
+      Array([-0.03162277], dtype=float32)
     """
 
     def init(params):
@@ -326,8 +326,8 @@ def adam(learning_rate: ScalarOrSchedule, b1: float = 0.9, b2: float = 0.999,
 
       >>> opt = adam(0.1)
       >>> u, _ = opt.update(jnp.array([5.0, -0.01]), opt.init(jnp.zeros(2)))
-      >>> u  # first step: −α·sign(g), whatever |g|
-      Array([-0.1,  0.1], dtype=float32)
+      >>> u  # first step: −α·sign(g) (up to ε), whatever |g|
+      Array([-0.09999933,  0.09999924], dtype=float32)
     """
 
     def init(params):
@@ -376,8 +376,8 @@ def adamw(learning_rate: ScalarOrSchedule, b1: float = 0.9, b2: float = 0.999,
       >>> opt = adamw(0.1, weight_decay=0.5)
       >>> p = jnp.array([2.0])
       >>> u, _ = opt.update(jnp.array([1.0]), opt.init(p), p)
-      >>> u  # −α (sign(g) + λ θ)
-      Array([-0.2], dtype=float32)
+      >>> u  # −α (sign(g) + λ θ), up to ε
+      Array([-0.19999933], dtype=float32)
     """
 
     def init(params):

@@ -45,7 +45,7 @@ def constant(value: float) -> Schedule:
     Example::
 
       >>> constant(0.1)(7)
-      Array(0.1, dtype=float32, weak_type=True)
+      Array(0.1, dtype=float32)
     """
 
     def schedule(count):
@@ -110,8 +110,8 @@ def cosine_decay(init_value: float, decay_steps: int, alpha: float = 0.0) -> Sch
 
     Example::
 
-      >>> cosine_decay(1.0, 100)(50)
-      Array(0.5, dtype=float32)
+      >>> cosine_decay(1.0, 100)(50)  # half way: (1 + cos(π/2))/2
+      Array(0.49999997, dtype=float32)
     """
     if decay_steps <= 0:
         raise ValueError(f"decay_steps must be > 0, got {decay_steps}")

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 import numpy as np
-import optax
 
-from mlmath_jax import plotting, train
+from mlmath_jax import optim, plotting, train
 from mlmath_jax.errors import ConfigError, Diverged
 from mlmath_jax.runner.schema import Float, Int, List, Str
 
@@ -56,6 +55,8 @@ SCHEMA = {
     "optimizer": {
         "lr": Float(0.05, gt=0.0, help="learning rate α"),
         "momentum": Float(0.0, min=0.0, lt=1.0, help="heavy-ball momentum (0: plain GD)"),
+        "impl": Str("handwritten", choices=optim.IMPLS,
+                    help="'handwritten' (mlmath_jax.optim.sgd) or 'optax' (optax.sgd)"),
     },
     "train": {"steps": Int(100, min=1), "log_every": Int(10, min=1)},
 }
@@ -72,7 +73,8 @@ def run(cfg, key, ctx):
     f, default, minimizer, box = FUNCTIONS[cfg.problem.function]
     start = jnp.asarray(cfg.problem.start or default, ctx.dtype)
     momentum = cfg.optimizer.momentum or None
-    optimizer = optax.sgd(cfg.optimizer.lr, momentum=momentum)
+    optimizer = optim.by_name("sgd", cfg.optimizer.lr, impl=cfg.optimizer.impl,
+                              momentum=momentum)
     try:
         result = train.fit(f, start, optimizer, steps=cfg.train.steps,
                            log_every=cfg.train.log_every, record_params=True, ctx=ctx,

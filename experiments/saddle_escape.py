@@ -1,0 +1,77 @@
+"""Saddle escape: on f(x, y) = x² + y⁴/4 − y²/2, start a hair off the saddle's stable line
+(y = offset) and watch plain gradient descent stall where momentum and Adam escape.
+
+Near the saddle ∂f/∂y ≈ −y, so plain gradient descent grows y only by the factor (1 + α)
+per step: from y₀ it needs about ln(0.5/y₀)/α steps to leave. Momentum multiplies the
+effective step by up to 1/(1 − μ); Adam divides by √v̂ ≈ |g|, so its step in y is ≈ α
+whatever the (tiny) gradient. All optimizers share one learning rate here, so the
+difference is the update rule alone. Logged per step: each optimizer's f and |y|.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from experiments import _landscape as L
+from mlmath_jax import plotting
+from mlmath_jax.runner.schema import Float, Int, List, Str
+
+DESCRIPTION = "a saddle point where plain gradient descent stalls and momentum / Adam escape"
+
+SCHEMA = {
+    "problem": {
+        "x0": Float(1.5, help="starting x"),
+        "offset": Float(1e-4, min=0.0, help="starting y: distance from the saddle's line"),
+        "escaped": Float(0.5, gt=0.0, lt=1.0, help="|y| beyond which a run has escaped"),
+    },
+    "optimizer": {
+        "impl": L.IMPL,
+        "lr": Float(0.01, gt=0.0, help="one learning rate for every optimizer"),
+        "names": List(["gd", "momentum", "adam"], item=Str("adam", choices=tuple(L.LINEUP)),
+                      min_len=1),
+    },
+    "train": {"steps": Int(300, min=1), "log_every": Int(10, min=1)},
+}
+
+
+def run(cfg, key, ctx):
+    start = (cfg.problem.x0, cfg.problem.offset)
+    paths, metrics = {}, {}
+    for label in cfg.optimizer.names:
+        opt = L.make(label, cfg.optimizer.lr, cfg.optimizer.impl)
+        path, losses, res = L.run_path(L.double_well_saddle, start, opt, cfg.train.steps,
+                                       cfg.train.log_every, ctx.dtype)
+        ctx.add_timing(res.compile_seconds, res.run_seconds, res.steps)
+        paths[label] = path
+        out = np.flatnonzero(np.abs(path[:, 1]) >= cfg.problem.escaped)
+        metrics[f"{label}_escape_step"] = int(out[0]) if len(out) else None
+        metrics[f"{label}_final_abs_y"] = float(abs(path[-1, 1]))
+        metrics[f"{label}_final_f"] = float(losses[-1])
+    steps = list(range(0, cfg.train.steps + 1, cfg.train.log_every))
+    if steps[-1] != cfg.train.steps:
+        steps.append(cfg.train.steps)
+    for t in steps:
+        record = {}
+        for label, path in paths.items():
+            if t < len(path):
+                record[f"{label}_f"] = float(L.double_well_saddle(path[t]))
+                record[f"{label}_abs_y"] = float(abs(path[t, 1]))
+        ctx.log(t, **record)
+    escaped = [k for k in cfg.optimizer.names if metrics[f"{k}_escape_step"] is not None]
+    metrics["escaped"] = escaped
+    ctx.print("escaped: " + (", ".join(f"{k} (step {metrics[f'{k}_escape_step']})"
+                                       for k in escaped) or "none"))
+
+    fig, (ax1, ax2) = plotting.subplots(1, 2, size=(5.5, 4.6))
+    L.draw_paths(ax1, "saddle", paths, f"start ({cfg.problem.x0:g}, {cfg.problem.offset:g}), "
+                 f"α = {cfg.optimizer.lr:g}")
+    for label, path in paths.items():
+        ax2.plot(np.arange(len(path)), np.maximum(np.abs(path[:, 1]), 1e-12), label=label)
+    ax2.axhline(cfg.problem.escaped, color="k", ls="--", lw=1, label="escaped")
+    ax2.set_yscale("log")
+    ax2.set_xlabel("step")
+    ax2.set_ylabel("|y| (distance from the saddle's stable line)")
+    ax2.grid(True, alpha=0.3)
+    ax2.legend(fontsize=8)
+    ctx.save_figure(fig, "saddle_escape")
+    return metrics

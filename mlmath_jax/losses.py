@@ -1,0 +1,361 @@
+"""Loss functions with their hand-written gradients with respect to the prediction.
+
+Every loss takes ``(prediction, target)`` — optax's order — and returns a scalar: the
+**mean over examples**. For the element-wise regression losses (MSE, MAE, Huber) and for
+binary cross-entropy every entry is an example, so the mean runs over all N entries; for
+the categorical losses a row (last axis) is one example's distribution, so the loss sums
+over classes and averages over the n rows. Each ``<name>_grad`` is the gradient of that
+scalar with respect to the prediction (so it carries the 1/N or 1/n factor):
+
+===============================  ====================================  ===========================
+loss                             L                                      ∂L/∂ŷ
+===============================  ====================================  ===========================
+mse                              mean (ŷ − y)²                          2(ŷ − y)/N = −2(y − ŷ)/N
+mae                              mean |ŷ − y|                           sign(ŷ − y)/N
+huber (δ)                        mean ½e² if |e| ≤ δ else δ(|e| − ½δ)   clip(e, −δ, δ)/N,  e = ŷ − y
+binary_cross_entropy (p)         −mean y log p + (1−y) log(1−p)         (p − y)/(p(1 − p))/N
+sigmoid_binary_cross_entropy(z)  −mean y log σ(z) + (1−y) log σ(−z)     (σ(z) − y)/N
+categorical_cross_entropy (p)    −(1/n) Σᵢ Σₖ yᵢₖ log pᵢₖ               −y/p/n
+softmax_cross_entropy (z)        −(1/n) Σᵢ Σₖ yᵢₖ log softmax(zᵢ)ₖ      (softmax(z)·Σₖyₖ − y)/n
+softmax_cross_entropy_with_      −(1/n) Σᵢ log softmax(zᵢ)_{labelᵢ}     (softmax(z) − onehot)/n
+integer_labels (z)
+===============================  ====================================  ===========================
+
+Numerics. The logits forms use :func:`mlmath_jax.explog.log_sigmoid` and
+:func:`~mlmath_jax.explog.log_softmax`, so logits of ±1e4 give finite losses and
+gradients without any clipping; prefer them for training. The probability forms cannot
+take log 0, so they **clip** the probabilities to ``[eps, 1 − eps]`` (``eps = 1e-7`` by
+default, Keras' choice; categorical: ``[eps, 1]``). The clip is *straight-through*: the
+forward pass uses the clipped value, the gradient is the formula above evaluated at the
+clipped value (not zero, as a plain clip would give), so a prediction of exactly 0 for a
+positive example still gets a finite push upward, of size at most 1/(eps·N). With that
+convention ``jax.grad`` and the manual gradient agree everywhere, boundaries included.
+
+Each gradient is registered in :mod:`mlmath_jax.registry` as ``"losses.<name>"``, and each
+loss is tested against ``optax.losses`` (``squared_error``, ``l2_loss``, ``huber_loss``,
+``sigmoid_binary_cross_entropy``, ``softmax_cross_entropy``,
+``softmax_cross_entropy_with_integer_labels``) in ``tests/test_losses.py``.
+
+Example::
+
+    >>> import jax.numpy as jnp
+    >>> from mlmath_jax import losses
+    >>> losses.mse(jnp.array([1.0, 2.0]), jnp.array([0.0, 2.0]))
+    Array(0.5, dtype=float32)
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from mlmath_jax import explog, registry
+
+EPS = 1e-7
+
+
+def _pair(pred, target):
+    """Predictions as an inexact array, targets cast to the same dtype (explicitly)."""
+    pred = jnp.asarray(pred)
+    if not jnp.issubdtype(pred.dtype, jnp.inexact):
+        pred = pred.astype(jnp.result_type(float))
+    target = jnp.asarray(target).astype(pred.dtype)
+    if pred.shape != target.shape:
+        raise ValueError(f"prediction shape {pred.shape} != target shape {target.shape}")
+    return pred, target
+
+
+def _n_examples(x: jax.Array) -> int:
+    """Rows of a (…, classes) array: every leading entry is one example."""
+    return max(1, x.size // x.shape[-1]) if x.ndim else 1
+
+
+def _clip_straight_through(p, lo, hi):
+    """clip(p, lo, hi) in the forward pass, identity in the backward pass."""
+    return p + jax.lax.stop_gradient(jnp.clip(p, lo, hi) - p)
+
+
+# ------------------------------------------------------------------------- regression
+
+def mse(pred: jax.Array, target: jax.Array) -> jax.Array:
+    """Mean squared error L = (1/N) Σ (ŷ − y)².
+
+    Args:
+      pred: predictions ŷ, any shape.
+      target: targets y, same shape.
+
+    Returns:
+      A scalar. Equals ``mean(optax.losses.squared_error(pred, target))``.
+
+    Example::
+
+      >>> mse(jnp.array([3.0]), jnp.array([1.0]))
+      Array(4., dtype=float32)
+    """
+    pred, target = _pair(pred, target)
+    e = pred - target
+    return jnp.mean(e * e)
+
+
+def mse_grad(pred: jax.Array, target: jax.Array) -> jax.Array:
+    """∂MSE/∂ŷ = 2(ŷ − y)/N = −2(y − ŷ)/N."""
+    pred, target = _pair(pred, target)
+    return 2.0 * (pred - target) / pred.size
+
+
+def mae(pred: jax.Array, target: jax.Array) -> jax.Array:
+    """Mean absolute error L = (1/N) Σ |ŷ − y| (robust to outliers; not smooth at ŷ = y).
+
+    Example::
+
+      >>> mae(jnp.array([3.0, 0.0]), jnp.array([1.0, 1.0]))
+      Array(1.5, dtype=float32)
+    """
+    pred, target = _pair(pred, target)
+    return jnp.mean(jnp.abs(pred - target))
+
+
+def mae_grad(pred: jax.Array, target: jax.Array) -> jax.Array:
+    """∂MAE/∂ŷ = sign(ŷ − y)/N = −sign(y − ŷ)/N (the subgradient 0 where ŷ = y, as
+    ``jax.grad`` of ``abs`` gives)."""
+    pred, target = _pair(pred, target)
+    return jnp.sign(pred - target) / pred.size
+
+
+def huber(pred: jax.Array, target: jax.Array, delta: float = 1.0) -> jax.Array:
+    """Huber loss: quadratic near zero, linear beyond ``delta``.
+
+    ℓ(e) = ½e² for |e| ≤ δ, δ(|e| − ½δ) otherwise, e = ŷ − y;  L = (1/N) Σ ℓ(e).
+
+    Equals ``mean(optax.losses.huber_loss(pred, target, delta))``.
+
+    Example::
+
+      >>> huber(jnp.array([0.5, 3.0]), jnp.array([0.0, 0.0]))
+      Array(1.3125, dtype=float32)
+    """
+    pred, target = _pair(pred, target)
+    a = jnp.abs(pred - target)
+    quadratic = jnp.minimum(a, delta)
+    linear = a - quadratic
+    return jnp.mean(0.5 * quadratic * quadratic + delta * linear)
+
+
+def huber_grad(pred: jax.Array, target: jax.Array, delta: float = 1.0) -> jax.Array:
+    """∂Huber/∂ŷ = clip(ŷ − y, −δ, δ)/N."""
+    pred, target = _pair(pred, target)
+    return jnp.clip(pred - target, -delta, delta) / pred.size
+
+
+# ------------------------------------------------------------------ binary classification
+
+def binary_cross_entropy(prob: jax.Array, target: jax.Array, eps: float = EPS) -> jax.Array:
+    """Binary cross-entropy on probabilities p = P(y = 1):
+
+    L = −(1/N) Σ [y log p + (1 − y) log(1 − p)],  p clipped to [eps, 1 − eps].
+
+    The clip keeps p = 0 and p = 1 finite (at most −log eps ≈ 16.1 per example); see the
+    module notes. Prefer :func:`sigmoid_binary_cross_entropy` on logits when you have
+    them.
+
+    Args:
+      prob: predicted probabilities in [0, 1].
+      target: labels in {0, 1} (or soft labels in [0, 1]), same shape.
+      eps: clipping margin.
+
+    Example::
+
+      >>> binary_cross_entropy(jnp.array([0.5]), jnp.array([1.0]))  # log 2
+      Array(0.6931472, dtype=float32)
+    """
+    p, y = _pair(prob, target)
+    p = _clip_straight_through(p, eps, 1.0 - eps)
+    return -jnp.mean(y * jnp.log(p) + (1.0 - y) * jnp.log1p(-p))
+
+
+def binary_cross_entropy_grad(prob: jax.Array, target: jax.Array,
+                              eps: float = EPS) -> jax.Array:
+    """∂BCE/∂p = (p − y)/(p(1 − p))/N = [−y/p + (1 − y)/(1 − p)]/N at the clipped p."""
+    p, y = _pair(prob, target)
+    p = jnp.clip(p, eps, 1.0 - eps)
+    return (-y / p + (1.0 - y) / (1.0 - p)) / p.size
+
+
+def sigmoid_binary_cross_entropy(logits: jax.Array, target: jax.Array) -> jax.Array:
+    """Binary cross-entropy on logits z (p = σ(z)), stable for any finite z:
+
+    L = −(1/N) Σ [y log σ(z) + (1 − y) log σ(−z)],  log σ from :func:`explog.log_sigmoid`.
+
+    Equals ``mean(optax.losses.sigmoid_binary_cross_entropy(logits, target))``.
+
+    Example::
+
+      >>> sigmoid_binary_cross_entropy(jnp.array([1e4, -1e4]), jnp.array([1.0, 1.0]))
+      Array(5000., dtype=float32)
+    """
+    z, y = _pair(logits, target)
+    return -jnp.mean(y * explog.log_sigmoid(z) + (1.0 - y) * explog.log_sigmoid(-z))
+
+
+def sigmoid_binary_cross_entropy_grad(logits: jax.Array, target: jax.Array) -> jax.Array:
+    """∂L/∂z = (σ(z) − y)/N."""
+    z, y = _pair(logits, target)
+    return (explog.sigmoid(z) - y) / z.size
+
+
+# -------------------------------------------------------------- multi-class classification
+
+def categorical_cross_entropy(prob: jax.Array, target: jax.Array,
+                              eps: float = EPS) -> jax.Array:
+    """Categorical cross-entropy on probability rows and one-hot (or soft) target rows:
+
+    L = −(1/n) Σᵢ Σₖ yᵢₖ log pᵢₖ,  p clipped to [eps, 1] (0·log 0 = 0 for yᵢₖ = 0).
+
+    The per-row term is :func:`explog.cross_entropy` (nats).
+
+    Args:
+      prob: (..., classes) predicted probabilities, rows summing to 1.
+      target: same shape, one-hot rows.
+
+    Example::
+
+      >>> categorical_cross_entropy(jnp.array([[0.5, 0.5]]), jnp.array([[1.0, 0.0]]))
+      Array(0.6931472, dtype=float32)
+    """
+    p, y = _pair(prob, target)
+    p = _clip_straight_through(p, eps, 1.0)
+    return jnp.sum(explog.cross_entropy(y, p)) / _n_examples(p)
+
+
+def categorical_cross_entropy_grad(prob: jax.Array, target: jax.Array,
+                                   eps: float = EPS) -> jax.Array:
+    """∂L/∂p = −y/p/n at the clipped p."""
+    p, y = _pair(prob, target)
+    p = jnp.clip(p, eps, 1.0)
+    return -y / p / _n_examples(p)
+
+
+def softmax_cross_entropy(logits: jax.Array, target: jax.Array) -> jax.Array:
+    """Cross-entropy of softmax(z) against target rows, through log-softmax:
+
+    L = −(1/n) Σᵢ Σₖ yᵢₖ log softmax(zᵢ)ₖ,  log softmax(z) = z − LSE(z).
+
+    Equals ``mean(optax.losses.softmax_cross_entropy(logits, target))``.
+
+    Example::
+
+      >>> softmax_cross_entropy(jnp.array([[0.0, 0.0]]), jnp.array([[1.0, 0.0]]))
+      Array(0.6931472, dtype=float32)
+    """
+    z, y = _pair(logits, target)
+    return -jnp.sum(y * explog.log_softmax(z)) / _n_examples(z)
+
+
+def softmax_cross_entropy_grad(logits: jax.Array, target: jax.Array) -> jax.Array:
+    """∂L/∂z = (softmax(z)·Σₖ yₖ − y)/n, i.e. (softmax(z) − y)/n for one-hot rows."""
+    z, y = _pair(logits, target)
+    return (explog.softmax(z) * jnp.sum(y, axis=-1, keepdims=True) - y) / _n_examples(z)
+
+
+def _labels(logits, labels):
+    z = jnp.asarray(logits)
+    labels = jnp.asarray(labels)
+    if not jnp.issubdtype(labels.dtype, jnp.integer):
+        raise TypeError(f"integer labels expected, got dtype {labels.dtype}")
+    if labels.shape != z.shape[:-1]:
+        raise ValueError(f"labels shape {labels.shape} != logits shape without its last axis "
+                         f"{z.shape[:-1]}")
+    return z, labels
+
+
+def softmax_cross_entropy_with_integer_labels(logits: jax.Array,
+                                              labels: jax.Array) -> jax.Array:
+    """Softmax cross-entropy with integer class labels (no one-hot matrix built):
+
+    L = −(1/n) Σᵢ log softmax(zᵢ)_{labelᵢ}.
+
+    Equals ``mean(optax.losses.softmax_cross_entropy_with_integer_labels(logits, labels))``.
+
+    Args:
+      logits: (..., classes).
+      labels: (...) integers in [0, classes).
+
+    Example::
+
+      >>> softmax_cross_entropy_with_integer_labels(jnp.zeros((1, 4)), jnp.array([2]))
+      Array(1.3862944, dtype=float32)
+    """
+    z, labels = _labels(logits, labels)
+    logp = jnp.take_along_axis(explog.log_softmax(z), labels[..., None], axis=-1)
+    return -jnp.sum(logp) / _n_examples(z)
+
+
+def softmax_cross_entropy_with_integer_labels_grad(logits: jax.Array,
+                                                   labels: jax.Array) -> jax.Array:
+    """∂L/∂z = (softmax(z) − onehot(label))/n."""
+    z, labels = _labels(logits, labels)
+    onehot = jax.nn.one_hot(labels, z.shape[-1], dtype=z.dtype)
+    return (explog.softmax(z) - onehot) / _n_examples(z)
+
+
+# ------------------------------------------------------------------------------ registry
+
+def _reg_sample(key, dtype):
+    k1, k2 = jax.random.split(key)
+    return jax.random.normal(k1, (6, 3), dtype), jax.random.normal(k2, (6, 3), dtype)
+
+
+def _huber_sample(key, dtype):
+    k1, k2 = jax.random.split(key)
+    # errors spread over both sides of δ = 1
+    return jax.random.normal(k1, (6, 3), dtype) * 2, jax.random.normal(k2, (6, 3), dtype)
+
+
+def _prob_sample(key, dtype):
+    k1, k2 = jax.random.split(key)
+    p = jax.random.uniform(k1, (8,), dtype, 0.05, 0.95)
+    return p, jax.random.bernoulli(k2, 0.5, (8,)).astype(dtype)
+
+
+def _logit_sample(key, dtype):
+    k1, k2 = jax.random.split(key)
+    return (jax.random.normal(k1, (8,), dtype) * 3,
+            jax.random.bernoulli(k2, 0.5, (8,)).astype(dtype))
+
+
+def _cat_prob_sample(key, dtype):
+    k1, k2 = jax.random.split(key)
+    p = explog.softmax(jax.random.normal(k1, (5, 4), dtype))
+    y = jax.nn.one_hot(jax.random.randint(k2, (5,), 0, 4), 4, dtype=dtype)
+    return p, y
+
+
+def _cat_logit_sample(key, dtype):
+    k1, k2 = jax.random.split(key)
+    z = jax.random.normal(k1, (5, 4), dtype) * 2
+    return z, jax.nn.one_hot(jax.random.randint(k2, (5,), 0, 4), 4, dtype=dtype)
+
+
+def _int_label_sample(key, dtype):
+    k1, k2 = jax.random.split(key)
+    return jax.random.normal(k1, (5, 4), dtype) * 2, jax.random.randint(k2, (5,), 0, 4)
+
+
+for _name, _fn, _grad, _sample, _doc in [
+    ("mse", mse, mse_grad, _reg_sample, "2(ŷ − y)/N"),
+    ("mae", mae, mae_grad, _reg_sample, "sign(ŷ − y)/N"),
+    ("huber", huber, huber_grad, _huber_sample, "clip(ŷ − y, −δ, δ)/N"),
+    ("binary_cross_entropy", binary_cross_entropy, binary_cross_entropy_grad, _prob_sample,
+     "(p − y)/(p(1 − p))/N"),
+    ("sigmoid_binary_cross_entropy", sigmoid_binary_cross_entropy,
+     sigmoid_binary_cross_entropy_grad, _logit_sample, "(σ(z) − y)/N"),
+    ("categorical_cross_entropy", categorical_cross_entropy, categorical_cross_entropy_grad,
+     _cat_prob_sample, "−y/p/n"),
+    ("softmax_cross_entropy", softmax_cross_entropy, softmax_cross_entropy_grad,
+     _cat_logit_sample, "(softmax(z)·Σy − y)/n"),
+    ("softmax_cross_entropy_with_integer_labels", softmax_cross_entropy_with_integer_labels,
+     softmax_cross_entropy_with_integer_labels_grad, _int_label_sample,
+     "(softmax(z) − onehot)/n"),
+]:
+    registry.register(f"losses.{_name}", _fn, _grad, _sample, doc=_doc)
+del _name, _fn, _grad, _sample, _doc

@@ -46,12 +46,8 @@ SCHEMA = {
 def load(cfg):
     """(X, y, class names) as NumPy arrays."""
     if cfg.data.source == "breast_cancer":
-        # scikit-learn directly: data.load_bundled("breast_cancer") trips over the set's
-        # array of feature names in this version.
-        from sklearn.datasets import load_breast_cancer
-
-        b = load_breast_cancer()
-        return np.asarray(b.data, float), np.asarray(b.target), [str(t) for t in b.target_names]
+        ds = data.load_bundled("breast_cancer")
+        return ds.X, ds.y, list(ds.target_names)
     if cfg.data.source == "digits":
         ds = data.load_bundled("digits")
         return ds.X / 16.0, ds.y, [str(i) for i in range(10)]

@@ -46,8 +46,10 @@ def load_bundled(name: str) -> Dataset:
     if name not in loaders:
         raise UserError(f"unknown bundled data set {name!r}; allowed: {', '.join(BUNDLED)}")
     b = loaders[name]()
-    feature_names = tuple(getattr(b, "feature_names", ()) or
-                          (f"x{i}" for i in range(b.data.shape[1])))
+    names = getattr(b, "feature_names", None)  # a list or a NumPy array, by data set
+    if names is None or len(names) == 0:
+        names = [f"x{i}" for i in range(b.data.shape[1])]
+    feature_names = tuple(str(n) for n in names)
     target_names = tuple(str(t) for t in getattr(b, "target_names", ()))
     return Dataset(np.asarray(b.data, np.float64), np.asarray(b.target), feature_names,
                    target_names)

@@ -13,12 +13,9 @@ from mlmath_jax.models import logistic
 
 
 def breast_cancer():
-    """scikit-learn's breast-cancer set (read directly: data.load_bundled trips over its
-    array of feature names)."""
-    from sklearn.datasets import load_breast_cancer
-
-    X, y = load_breast_cancer(return_X_y=True)
-    return np.asarray(X, np.float64), np.asarray(y)
+    """scikit-learn's breast-cancer set through the library's loader."""
+    ds = data.load_bundled("breast_cancer")
+    return ds.X, ds.y
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

@@ -27,7 +27,7 @@ DESCRIPTION = "complete pipeline: raw CSV → split → scale → MLP → evalua
 
 SCHEMA = {
     "data": {
-        "source": Str("iris", choices=("iris", "wine", "breast_cancer", "file"),
+        "source": Str("iris", choices=("iris", "wine", "breast_cancer", "digits", "file"),
                       help="a bundled set written as raw.csv, or 'file'"),
         "path": Path(None, help="file: a CSV or TSV table with a header row"),
         "label": Str("", help="the label column (default: 'label' for bundled sets, else "

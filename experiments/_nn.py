@@ -6,21 +6,22 @@ from __future__ import annotations
 import numpy as np
 import optax
 
-from mlmath_jax import plotting
+from mlmath_jax import optim, plotting
 from mlmath_jax.runner.schema import Float, Str
 
 OPTIMIZER_SCHEMA = {
-    "name": Str("adam", choices=("adam", "sgd"), help="optax optimizer"),
+    "name": Str("adam", choices=optim.OPTIMIZERS, help="optimizer"),
+    "impl": Str("handwritten", choices=optim.IMPLS,
+                help="the library's hand-written update rule, or optax's"),
     "lr": Float(1e-2, gt=0.0, help="learning rate"),
     "momentum": Float(0.0, min=0.0, lt=1.0, help="sgd: momentum (0 = none)"),
 }
 
 
 def make_optimizer(opt) -> optax.GradientTransformation:
-    """optax.adam(lr) or optax.sgd(lr, momentum) from an [optimizer] table."""
-    if opt.name == "adam":
-        return optax.adam(opt.lr)
-    return optax.sgd(opt.lr, momentum=opt.momentum or None)
+    """The [optimizer] table's optimizer, hand-written (mlmath_jax.optim) or optax's."""
+    kwargs = {"momentum": opt.momentum or None} if opt.name == "sgd" else {}
+    return optim.by_name(opt.name, opt.lr, impl=opt.impl, **kwargs)
 
 
 def curves(ctx, losses, records, name="curves"):

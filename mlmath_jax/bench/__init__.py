@@ -95,7 +95,8 @@ def report_dict(results: list[CaseResult], info: dict, scale: str) -> dict:
         "scale": scale,
         "ratio": "peer_seconds / mlmath_seconds (above 1: mlmath_jax faster)",
         "cases": [{"name": r.name, "seconds": round(r.seconds, 2), "missing": r.missing,
-                   "rows": [row.to_dict() for row in r.rows], "notes": r.notes}
+                   "rows": [row.to_dict() for row in r.rows], "checks": r.checks,
+                   "notes": r.notes}
                   for r in results],
     }
 

@@ -94,6 +94,7 @@ class CaseResult:
     missing: str = ""       # set when the whole case could not run (see Missing)
     seconds: float = 0.0    # wall time of the case, set-up included
     error: bool = False     # the case raised (the row says what)
+    checks: dict[str, float] = field(default_factory=dict)  # answer agreement with the peer
 
 
 def block(x):

@@ -583,6 +583,15 @@ log_every = {log_every}
 """
 
 
+def _children_cpu_seconds() -> float:
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not Unix
+        return float("nan")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def case_first_result(ctx: Context, res: CaseResult) -> None:
     """``mlmath run`` of a small config as a whole process: compile cache cold and warm."""
     import mlmath_jax
@@ -597,31 +606,35 @@ def case_first_result(ctx: Context, res: CaseResult) -> None:
                                                log_every=10 if ctx.scale.toy else 50))
         counter = iter(range(10_000))
 
-        def run(cache: str) -> tuple[float, float]:
+        def run(cache: str) -> tuple[float, float, float]:
             out = tmp / f"runs{next(counter)}"
             cmd = [sys.executable, "-m", "mlmath_jax", "run", str(config), "--quiet",
                    "--out", str(out)]
+            before = _children_cpu_seconds()
             start = time.perf_counter()
             proc = subprocess.run(cmd, env={**env, "MLMATH_CACHE_DIR": cache},
                                   capture_output=True, text=True, timeout=600)
             wall = time.perf_counter() - start
+            cpu = _children_cpu_seconds() - before
             if proc.returncode != 0:
                 raise RuntimeError(f"`mlmath run` failed ({proc.returncode}): "
                                    f"{proc.stderr.strip()[-500:]}")
             summary = json.loads(next(out.glob("*/summary.json")).read_text())
-            return wall, float(summary.get("compile_seconds") or 0.0)
+            return wall, float(summary.get("compile_seconds") or 0.0), cpu
 
-        cold, warm, off, compile_cold, compile_warm = [], [], [], [], []
+        cold, warm, off, compile_cold, compile_warm, cpu_cold, cpu_warm = ([] for _ in range(7))
         entries = 0
         for r in range(ctx.scale.slow_repeats):
             cache = tmp / f"cache{r}"
-            wall, comp = run(str(cache))
+            wall, comp, cpu = run(str(cache))
             cold.append(wall)
             compile_cold.append(comp)
+            cpu_cold.append(cpu)
             entries = sum(1 for p in cache.rglob("*") if p.is_file())
-            wall, comp = run(str(cache))
+            wall, comp, cpu = run(str(cache))
             warm.append(wall)
             compile_warm.append(comp)
+            cpu_warm.append(cpu)
             if not ctx.scale.toy:
                 off.append(run("off")[0])
         floor = None
@@ -643,7 +656,9 @@ def case_first_result(ctx: Context, res: CaseResult) -> None:
     res.notes.append(
         f"first_result: persistent compilation cache {verdict}: {entries} cache files written "
         f"by the cold run; train.fit compile {fmt_seconds(med(compile_cold))} cold → "
-        f"{fmt_seconds(med(compile_warm))} warm"
+        f"{fmt_seconds(med(compile_warm))} warm; process CPU time (user+sys, less sensitive "
+        f"to a busy machine) {fmt_seconds(med(cpu_cold))} cold → {fmt_seconds(med(cpu_warm))} "
+        "warm"
         + (f"; process floor (python + import jax, optax, mlmath_jax): {fmt_seconds(floor)}"
            if floor is not None else ""))
 

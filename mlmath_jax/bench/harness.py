@@ -197,6 +197,10 @@ def machine_info() -> dict:
         "networkx": _version("networkx"),
         "torch": _version("torch"),
     }
+    try:
+        info["load_average_1min"] = round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):  # pragma: no cover - not Unix
+        pass
     if info["torch"] != "not installed":
         import torch
 

@@ -44,6 +44,11 @@ def main(args) -> int:
         print(f"  {res.name}: {state}", file=sys.stderr, flush=True)
 
     print(f"running {len(names)} case(s) at scale {scale} ...", file=sys.stderr, flush=True)
+    load = info.get("load_average_1min")
+    if load is not None and load > 0.5 * (info["usable_cores"] or 1):
+        print(f"note: the machine is busy (load average {load} on {info['usable_cores']} "
+              "cores): times will be noisy; the interleaved ratios suffer least",
+              file=sys.stderr, flush=True)
     results = bench.run_suite(args.only, scale, args.data, on_result=progress)
     bench.print_report(results, info)
     if args.json:

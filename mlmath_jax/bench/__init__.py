@@ -77,12 +77,22 @@ def run_case(name: str, ctx: Context, *, catch: bool = True) -> CaseResult:
 
 
 def run_suite(only: str | None = None, scale: str = "full", data_dir: str | Path | None = None,
-              on_result=None) -> list[CaseResult]:
-    """Run the selected cases in order; ``on_result(res)`` is called after each."""
+              on_result=None, profile_dir: str | Path | None = None) -> list[CaseResult]:
+    """Run the selected cases in order; ``on_result(res)`` is called after each.
+
+    With ``profile_dir``, each case runs under ``jax.profiler.trace(profile_dir/<case>)``.
+    """
+    import contextlib
+
+    import jax
+
     ctx = Context(SCALES[scale], Path(data_dir) if data_dir else default_data_dir())
     results = []
     for name in select(only):
-        res = run_case(name, ctx)
+        tracing = (jax.profiler.trace(str(Path(profile_dir) / name)) if profile_dir
+                   else contextlib.nullcontext())
+        with tracing:
+            res = run_case(name, ctx)
         results.append(res)
         if on_result is not None:
             on_result(res)

@@ -18,6 +18,10 @@ def add_arguments(p) -> None:
                    help="folder holding mnist/ and sms_spam_collection.tsv (default: "
                         "$MLMATH_SHARED_DATA, else shared/data beside the checkout; "
                         "without it, random data of the same shape)")
+    p.add_argument("--profile", metavar="DIR",
+                   help="for reading a miss: write a jax.profiler trace per case under "
+                        "DIR/<case>/ and XLA's HLO dumps under DIR/hlo/ (compilation cache "
+                        "off, so every program is compiled and dumped)")
     p.add_argument("--list", action="store_true", help="list the cases and exit")
 
 
@@ -37,6 +41,16 @@ def main(args) -> int:
         raise UserError(f"--data {args.data}: no such folder")
     names = bench.select(args.only)  # refuse a bad --only before any work
     scale = "toy" if args.toy else "quick" if args.quick else "full"
+    if args.profile:
+        import os
+
+        import jax
+
+        hlo = Path(args.profile) / "hlo"
+        # Read when the backend starts, which no computation has done yet.
+        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
+                                   f" --xla_dump_to={hlo} --xla_dump_hlo_as_text").strip()
+        jax.config.update("jax_enable_compilation_cache", False)
     info = bench.machine_info()
 
     def progress(res):
@@ -49,10 +63,13 @@ def main(args) -> int:
         print(f"note: the machine is busy (load average {load} on {info['usable_cores']} "
               "cores): times will be noisy; the interleaved ratios suffer least",
               file=sys.stderr, flush=True)
-    results = bench.run_suite(args.only, scale, args.data, on_result=progress)
+    results = bench.run_suite(args.only, scale, args.data, on_result=progress,
+                              profile_dir=args.profile)
     bench.print_report(results, info)
     if args.json:
         Path(args.json).write_text(json.dumps(bench.report_dict(results, info, scale),
                                               indent=2, default=str) + "\n")
         print(f"json: {args.json}")
+    if args.profile:
+        print(f"profile: {args.profile} (traces: tensorboard --logdir or xprof; HLO: hlo/)")
     return 1 if any(r.error for r in results) else 0

@@ -114,3 +114,18 @@ def test_cli_refuses_unknown_case(capsys):
 
     assert main(["bench", "--only", "nonesuch"]) == 2
     assert "no benchmark case matches 'nonesuch'" in capsys.readouterr().err
+
+
+def test_cli_profile_writes_a_trace(tmp_path, monkeypatch):
+    import jax
+
+    from mlmath_jax.cli import main
+
+    monkeypatch.setenv("XLA_FLAGS", os.environ.get("XLA_FLAGS", ""))  # restored afterwards
+    enabled = jax.config.jax_enable_compilation_cache
+    try:
+        assert main(["bench", "--toy", "--only", "matmul_peak", "--profile",
+                     str(tmp_path)]) == 0
+    finally:
+        jax.config.update("jax_enable_compilation_cache", enabled)
+    assert list((tmp_path / "matmul_peak").rglob("*.xplane.pb"))

@@ -81,7 +81,9 @@ def need(module: str, *names: str):
     try:
         mod = importlib.import_module(module)
     except ImportError as exc:
-        raise Missing(f"{module} ({exc.msg})") from None
+        if exc.name == module:
+            raise Missing(f"{module} not present") from None
+        raise  # the module exists but is broken: that is an error, not a missing feature
     absent = [n for n in names if not hasattr(mod, n)]
     if absent:
         raise Missing(f"{module}.{', '.join(absent)} not present")

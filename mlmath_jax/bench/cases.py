@@ -327,17 +327,48 @@ def case_mlp_mnist(ctx: Context, res: CaseResult) -> None:
 # --------------------------------------------------------------------------- optimizers
 
 
-def case_optimizers(ctx: Context, res: CaseResult) -> None:
-    """Each hand-written optimizer against optax's: one jitted update, donated buffers."""
-    optim = need("mlmath_jax.optim", "sgd", "adagrad", "rmsprop", "adam", "adamw")
-    shapes = ({"W1": (16, 8), "b1": (16,), "W2": (4, 16), "b2": (4,)} if ctx.scale.toy else
+def _optimizer_problem(toy: bool):
+    """About a million float32 parameters (784-1024-192 weights and biases) and a gradient."""
+    shapes = ({"W1": (16, 8), "b1": (16,), "W2": (4, 16), "b2": (4,)} if toy else
               {"W1": (1024, 784), "b1": (1024,), "W2": (192, 1024), "b2": (192,)})
     keys = jax.random.split(jax.random.key(1), 2 * len(shapes))
     params = {k: jax.random.normal(keys[i], s, jnp.float32) for i, (k, s) in
               enumerate(shapes.items())}
     grads = {k: 0.01 * jax.random.normal(keys[len(shapes) + i], s, jnp.float32)
              for i, (k, s) in enumerate(shapes.items())}
-    size = sum(int(np.prod(s)) for s in shapes.values())
+    return params, grads, sum(int(np.prod(s)) for s in shapes.values())
+
+
+def _optimizer_side(opt, params, grads):
+    """One jitted update with parameters and optimizer state donated."""
+    def update(p, s, g):
+        updates, s = opt.update(g, s, p)
+        return optax.apply_updates(p, updates), s
+    step = jax.jit(update, donate_argnums=(0, 1))
+    state = {"p": copy_tree(params)}
+    state["s"] = opt.init(state["p"])
+
+    def call():
+        state["p"], state["s"] = step(state["p"], state["s"], grads)
+        return state["p"]
+    return call
+
+
+def case_noise_floor(ctx: Context, res: CaseResult) -> None:
+    """A/A: optax's adam against itself; how far from 1.0 a ratio strays in this run."""
+    params, grads, size = _optimizer_problem(ctx.scale.toy)
+    t = measure({"a": _optimizer_side(optax.adam(0.001), params, grads),
+                 "b": _optimizer_side(optax.adam(0.001), params, grads)}, ctx.scale)
+    res.rows.append(Row("noise_floor", f"optax.adam(0.001), copy A ({size:,} params)", t["a"],
+                        "optax.adam(0.001), copy B", t["b"]))
+    res.notes.append(f"noise_floor: identical work measured as two sides gives ratio "
+                     f"{t['b'] / t['a']:.3f}; read targets closer to 1 than that as a tie")
+
+
+def case_optimizers(ctx: Context, res: CaseResult) -> None:
+    """Each hand-written optimizer against optax's: one jitted update, donated buffers."""
+    optim = need("mlmath_jax.optim", "sgd", "adagrad", "rmsprop", "adam", "adamw")
+    params, grads, size = _optimizer_problem(ctx.scale.toy)
     pairs = [
         ("sgd", "sgd(0.01, momentum=0.9)", optim.sgd(0.01, momentum=0.9),
          optax.sgd(0.01, momentum=0.9)),
@@ -346,27 +377,14 @@ def case_optimizers(ctx: Context, res: CaseResult) -> None:
         ("adam", "adam(0.001)", optim.adam(0.001), optax.adam(0.001)),
         ("adamw", "adamw(0.001)", optim.adamw(0.001), optax.adamw(0.001)),
     ]
-
-    def side(opt):
-        def update(p, s, g):
-            updates, s = opt.update(g, s, p)
-            return optax.apply_updates(p, updates), s
-        step = jax.jit(update, donate_argnums=(0, 1))
-        state = {"p": copy_tree(params)}
-        state["s"] = opt.init(state["p"])
-
-        def call():
-            state["p"], state["s"] = step(state["p"], state["s"], grads)
-            return state["p"]
-        return call
-
     diffs = []
     for short, label, ours, ref in pairs:
         u1, _ = ours.update(grads, ours.init(params), params)
         u2, _ = ref.update(grads, ref.init(params), params)
         res.checks[f"optim_{short}_first_update_max_abs_diff"] = max_abs_diff(u1, u2)
         diffs.append(f"{short} {max_abs_diff(u1, u2):.1e}")
-        t = measure({"ours": side(ours), "optax": side(ref)}, ctx.scale)
+        t = measure({"ours": _optimizer_side(ours, params, grads),
+                     "optax": _optimizer_side(ref, params, grads)}, ctx.scale)
         res.rows.append(Row(f"optim_{short}", f"optim.{label}", t["ours"], f"optax.{label}",
                             t["optax"], 1 / 1.05, "≥ 0.95× (within 5%)"))
     res.notes.append(f"optimizers: {size:,} float32 parameters, one jitted update with params "
@@ -671,6 +689,7 @@ CASES = {
     "matmul_peak": case_matmul_peak,
     "mlp_digits": case_mlp_digits,
     "mlp_mnist": case_mlp_mnist,
+    "noise_floor": case_noise_floor,
     "optimizers": case_optimizers,
     "train_loop": case_train_loop,
     "pagerank": case_pagerank,

@@ -119,12 +119,14 @@ def _time_calls(fn: Callable, number: int) -> float:
 
 def measure(sides: dict[str, Callable], scale: Scale,
             repeats: dict[str, int] | None = None,
-            slow: tuple[str, ...] = ()) -> dict[str, float]:
-    """Median seconds per call of each side, after warm-up, repeats interleaved.
+            slow: tuple[str, ...] = (), stat: str = "median") -> dict[str, float]:
+    """Median (or, with ``stat="min"``, best) seconds per call of each side, after warm-up,
+    repeats interleaved.
 
     ``repeats`` overrides the repeat count per side. Sides named in ``slow`` (seconds per
     call, nothing to compile: networkx, scikit-learn on big inputs) get no warm-up call and
-    ``scale.slow_repeats`` repeats of one call each.
+    ``scale.slow_repeats`` repeats of one call each; a side whose warm-up call took over a
+    second gets ``scale.slow_repeats`` repeats too.
     """
     numbers = {}
     counts = {name: (repeats or {}).get(name, scale.slow_repeats if name in slow
@@ -138,6 +140,8 @@ def measure(sides: dict[str, Callable], scale: Scale,
             first = _time_calls(fn, 1)
         numbers[name] = max(1, math.ceil(scale.min_repeat_s / max(first, 1e-9)))
         numbers[name] = min(numbers[name], 10_000)
+        if first > 1.0 and not (repeats and name in repeats):
+            counts[name] = min(counts[name], scale.slow_repeats)
     times: dict[str, list[float]] = {name: [] for name in sides}
     names = list(sides)
     for r in range(max(counts.values())):
@@ -145,7 +149,8 @@ def measure(sides: dict[str, Callable], scale: Scale,
             fn = sides[name]
             if r < counts[name]:
                 times[name].append(_time_calls(fn, numbers[name]))
-    return {name: statistics.median(ts) for name, ts in times.items()}
+    pick = min if stat == "min" else statistics.median
+    return {name: pick(ts) for name, ts in times.items()}
 
 
 def time_once(fn: Callable) -> float:

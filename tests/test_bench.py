@@ -1,0 +1,131 @@
+"""The benchmark suite runs: every case once at toy size through the same code path as
+``mlmath bench`` (no time is asserted; the sides must agree on the answer).
+
+A case whose mlmath_jax feature is not in this checkout is skipped with the missing name;
+a missing peer (PyTorch) is a row note inside the suite, not a skip.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from mlmath_jax import bench
+from mlmath_jax.bench.harness import SCALES, CaseResult, Row, measure, table_rows
+from mlmath_jax.errors import UserError
+
+
+def _data_dir() -> Path | None:
+    root = Path(__file__).resolve().parents[1]
+    for c in (os.environ.get("MLMATH_SHARED_DATA", "/work/shared/data"),
+              root.parent / "shared" / "data"):
+        if c and Path(c).is_dir():
+            return Path(c)
+    return None  # the cases then use random data of the same shapes (and say so)
+
+
+CTX = bench.Context(SCALES["toy"], _data_dir())
+
+# Loose agreement bounds between mlmath_jax and the peer at toy size (float32).
+AGREE = {
+    "initial_loss_spread": 1e-4,
+    "first_update_max_abs_diff": 1e-6,
+    "final_params_max_abs_diff": 1e-4,
+    "pagerank_l1_diff": 1e-3,
+    "pca_explained_variance_ratio_max_abs_diff": 1e-4,
+}
+
+
+@pytest.mark.parametrize("name", list(bench.CASES))
+def test_case_runs_at_toy_size(name):
+    res = bench.run_case(name, CTX, catch=False)
+    if res.missing:
+        assert res.missing.startswith("mlmath_jax"), res.missing  # only our own features
+        pytest.skip(f"awaits {res.missing} (not in this checkout)")
+    assert not res.error and res.rows
+    for row in res.rows:
+        if row.note.startswith("awaits mlmath_jax"):
+            continue
+        assert row.ours_s is not None and row.ours_s > 0, row
+        if row.peer_s is None:
+            assert "PyTorch not installed" in row.note, row  # the only peer allowed missing
+        else:
+            assert row.peer_s > 0 and row.ratio == pytest.approx(row.peer_s / row.ours_s)
+            assert row.verdict in ("met", "missed", "info")
+    for check, value in res.checks.items():
+        if check.endswith("prediction_agreement"):
+            assert value >= 0.99, (check, value)
+        elif check.endswith("cache_files"):
+            assert value > 0, "the cold run wrote no compilation cache entries"
+        else:
+            bound = next(b for k, b in AGREE.items() if check.endswith(k))
+            assert value <= bound, (check, value)
+
+
+def test_row_ratio_and_verdict():
+    assert Row("c", "a", 1.0, "p", 3.0, 3.0, "≥ 3×").verdict == "met"
+    assert Row("c", "a", 1.0, "p", 2.9, 3.0, "≥ 3×").verdict == "missed"
+    assert Row("c", "a", 2.0, "p", 1.0).ratio == 0.5
+    assert Row("c", "a", 2.0, "p", 1.0).verdict == "info"
+    skipped = Row("c", "a", 1.0, "p", None, 1.5, note="PyTorch not installed")
+    assert skipped.ratio is None and skipped.verdict == "skipped"
+    awaiting = CaseResult("x", missing="mlmath_jax.nn not present")
+    assert table_rows([awaiting])[0][-1] == "awaits: mlmath_jax.nn not present"
+
+
+def test_measure_interleaves_and_counts():
+    calls = {"a": 0, "b": 0}
+
+    def side(k):
+        def f():
+            calls[k] += 1
+        return f
+
+    t = measure({"a": side("a"), "b": side("b")}, SCALES["quick"], slow=("b",))
+    assert set(t) == {"a", "b"} and all(v >= 0 for v in t.values())
+    assert calls["b"] == SCALES["quick"].slow_repeats  # slow side: no warm-up, one call each
+    assert calls["a"] > SCALES["quick"].repeats        # fast side: batched calls per repeat
+
+
+def test_select():
+    assert bench.select(None) == list(bench.CASES)
+    assert bench.select("pca") == ["pca"]
+    assert bench.select("mlp") == ["mlp_digits", "mlp_mnist"]
+    with pytest.raises(UserError, match="no benchmark case matches"):
+        bench.select("nonesuch")
+
+
+def test_cli_prints_table_and_json(tmp_path, capsys):
+    from mlmath_jax.cli import main
+
+    out = tmp_path / "bench.json"
+    assert main(["bench", "--toy", "--only", "matmul_peak", "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "ratio peer/mlmath" in printed and "matmul_peak" in printed and "cpu" in printed
+    report = json.loads(out.read_text())
+    assert report["machine"]["backend"] and report["machine"]["cores"] >= 1
+    (case,) = report["cases"]
+    assert case["name"] == "matmul_peak" and case["rows"][0]["ours_s"] > 0
+
+
+def test_cli_refuses_unknown_case(capsys):
+    from mlmath_jax.cli import main
+
+    assert main(["bench", "--only", "nonesuch"]) == 2
+    assert "no benchmark case matches 'nonesuch'" in capsys.readouterr().err
+
+
+def test_cli_profile_writes_a_trace(tmp_path, monkeypatch):
+    import jax
+
+    from mlmath_jax.cli import main
+
+    monkeypatch.setenv("XLA_FLAGS", os.environ.get("XLA_FLAGS", ""))  # restored afterwards
+    enabled = jax.config.jax_enable_compilation_cache
+    try:
+        assert main(["bench", "--toy", "--only", "matmul_peak", "--profile",
+                     str(tmp_path)]) == 0
+    finally:
+        jax.config.update("jax_enable_compilation_cache", enabled)
+    assert list((tmp_path / "matmul_peak").rglob("*.xplane.pb"))

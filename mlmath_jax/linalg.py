@@ -409,7 +409,7 @@ def _sign_flip(components: jax.Array) -> jax.Array:
     return components * jnp.where(signs == 0, jnp.ones_like(signs), signs)
 
 
-def pca(X: jax.Array, k: int, method: str = "svd") -> PCAResult:
+def pca(X: jax.Array, k: int, method: str = "auto") -> PCAResult:
     """Principal component analysis of the rows of X.
 
     Centre the data, X̃ = X − μ. The covariance is C = X̃ᵀX̃ / (n − 1); its eigenvectors
@@ -420,7 +420,10 @@ def pca(X: jax.Array, k: int, method: str = "svd") -> PCAResult:
     Args:
       X: (n, d) data, one example per row.
       k: number of components, 1 ≤ k ≤ min(n, d) (static).
-      method: "svd" or "covariance" (eigenvectors of C).
+      method: "svd", "covariance" (eigenvectors of C), or "auto" (the default):
+        covariance when n ≥ 10·d and d ≤ 1000 — then the d×d eigenproblem is far cheaper
+        than the n×d SVD and C is well enough conditioned — else svd (scikit-learn's
+        rule for its ``svd_solver="auto"``).
 
     Returns:
       :class:`PCAResult`; signs follow scikit-learn (largest entry of each axis positive).
@@ -435,9 +438,11 @@ def pca(X: jax.Array, k: int, method: str = "svd") -> PCAResult:
     if not 1 <= k <= min(n, d):
         raise UserError(f"pca: k = {k} is not allowed for {n} examples of dimension {d}; "
                         f"expected 1..{min(n, d)}")
-    if method not in ("svd", "covariance"):
-        raise UserError(f"pca method {method!r} is not allowed; expected 'svd' or "
+    if method not in ("auto", "svd", "covariance"):
+        raise UserError(f"pca method {method!r} is not allowed; expected 'auto', 'svd' or "
                         f"'covariance'")
+    if method == "auto":
+        method = "covariance" if n >= 10 * d and d <= 1000 else "svd"
     return _pca(X, k=k, method=method)
 
 

@@ -234,7 +234,7 @@ def table_rows(results: list[CaseResult]) -> list[list[str]]:
     rows = []
     for res in results:
         if res.missing and not res.rows:
-            rows.append([res.name, "—", "—", "—", "—", "—", "—", "awaits: " + res.missing])
+            rows.append([res.name, "—", "—", "—", "—", "—", "—", "not run: " + res.missing])
         for r in res.rows:
             ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"
             verdict = r.verdict if r.ratio is not None or not r.note else "skipped: " + r.note

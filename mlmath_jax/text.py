@@ -61,12 +61,8 @@ def build_vocabulary(docs: Iterable[Sequence[str]], min_count: int = 1,
     return Vocabulary(tuple(kept), {t: i for i, t in enumerate(kept)})
 
 
-def count_matrix(docs: Sequence[Sequence[str]], vocab: Vocabulary,
-                 dtype=np.float32) -> np.ndarray:
-    """Dense document-term counts: X[d, v] = occurrences of token v in document d.
-
-    Tokens outside the vocabulary are dropped.
-    """
+def _pairs(docs: Sequence[Sequence[str]], vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
+    """(document, token) index pairs, one per in-vocabulary occurrence."""
     rows, cols = [], []
     for d, doc in enumerate(docs):
         for t in doc:
@@ -74,6 +70,32 @@ def count_matrix(docs: Sequence[Sequence[str]], vocab: Vocabulary,
             if j is not None:
                 rows.append(d)
                 cols.append(j)
+    return np.asarray(rows, np.int64), np.asarray(cols, np.int64)
+
+
+def count_matrix(docs: Sequence[Sequence[str]], vocab: Vocabulary,
+                 dtype=np.float32) -> np.ndarray:
+    """Dense document-term counts: X[d, v] = occurrences of token v in document d.
+
+    Tokens outside the vocabulary are dropped.
+    """
+    rows, cols = _pairs(docs, vocab)
     X = np.zeros((len(docs), len(vocab)), dtype)
-    np.add.at(X, (np.asarray(rows, np.int64), np.asarray(cols, np.int64)), 1)
+    np.add.at(X, (rows, cols), 1)
     return X
+
+
+def sparse_count_matrix(docs: Sequence[Sequence[str]], vocab: Vocabulary, dtype=np.float32):
+    """The same counts as :func:`count_matrix`, stored sparse as a
+    ``jax.experimental.sparse.BCOO`` (one entry per distinct (document, token) pair).
+
+    A text corpus is almost all zeros (the SMS set: 99.8%), so the naive Bayes matmuls on
+    this form touch only the nonzeros; ``models.naive_bayes`` accepts either form.
+    """
+    from jax.experimental import sparse
+
+    rows, cols = _pairs(docs, vocab)
+    keys, counts = np.unique(rows * len(vocab) + cols, return_counts=True)
+    indices = np.stack([keys // len(vocab), keys % len(vocab)], axis=1).astype(np.int32)
+    return sparse.BCOO((counts.astype(dtype), indices), shape=(len(docs), len(vocab)),
+                       indices_sorted=True, unique_indices=True)

@@ -135,3 +135,22 @@ def test_sms_config_refuses_missing_file_and_accepts_override(tmp_path):
     corpus.write_text("ham\thello there\nspam\twin a prize\n", encoding="utf-8")
     prep = prepare(cfg_path, sets=[f'data.path="{corpus}"'])
     assert prep.cfg.data.path == str(corpus)
+
+
+def test_sparse_counts_give_the_same_model_and_predictions():
+    from mlmath_jax import text
+    from mlmath_jax.models import naive_bayes as nb
+
+    docs = [text.tokenize(t) for t in ["win a free prize now", "free free entry",
+                                       "see you at lunch", "lunch is at noon, see you",
+                                       "claim your prize", "noon lunch"]]
+    labels = np.array([1, 1, 0, 0, 1, 0])
+    vocab = text.build_vocabulary(docs)
+    dense = text.count_matrix(docs, vocab)
+    sp = text.sparse_count_matrix(docs, vocab)
+    np.testing.assert_array_equal(np.asarray(sp.todense()), dense)
+    pd, ps = nb.fit(dense, labels, 2), nb.fit(sp, labels, 2)
+    np.testing.assert_allclose(ps.log_likelihood, pd.log_likelihood, rtol=1e-6)
+    np.testing.assert_allclose(nb.predict_log_proba(ps, sp), nb.predict_log_proba(pd, dense),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(nb.predict(ps, sp), nb.predict(pd, dense))

@@ -8,7 +8,9 @@ the class c:
 
 with N_{c,v} the count of token v in class c's training documents and log Z the
 log-sum-exp over classes. Fitting is one matmul (one-hot labels ᵀ · counts); prediction
-is another. Everything is jittable; ``num_classes`` is static.
+is another. Everything is jittable; ``num_classes`` is static. ``counts`` may be a dense
+array or a sparse ``jax.experimental.sparse.BCOO`` (``text.sparse_count_matrix``): the
+same functions then touch only the nonzero counts.
 
 Example:
   >>> params = fit(X_train, y_train, num_classes=2)
@@ -24,8 +26,19 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.experimental import sparse
 
 from mlmath_jax.explog import log_softmax
+
+
+def _as_counts(counts, dtype=None):
+    """A float array (or BCOO) of counts; sparse input stays sparse."""
+    if isinstance(counts, sparse.BCOO):
+        return counts if dtype is None else counts.astype(dtype)
+    counts = jnp.asarray(counts, dtype)
+    if not jnp.issubdtype(counts.dtype, jnp.floating):
+        counts = counts.astype(jnp.result_type(float))
+    return counts
 
 
 class NBParams(NamedTuple):
@@ -40,7 +53,7 @@ def fit(counts: jax.Array, labels: jax.Array, num_classes: int, alpha=1.0) -> NB
     """Fit class priors and smoothed token log-probabilities.
 
     Args:
-      counts: (n, V) token counts per document (float).
+      counts: (n, V) token counts per document (float; dense or BCOO).
       labels: (n,) integer classes in [0, num_classes).
       num_classes: C (static).
       alpha: additive smoothing α > 0 (1 = Laplace).
@@ -49,12 +62,11 @@ def fit(counts: jax.Array, labels: jax.Array, num_classes: int, alpha=1.0) -> NB
       NBParams(log_prior (C,), log_likelihood (C, V)); each row of exp(log_likelihood)
       sums to 1. The prior is the class frequency, as in scikit-learn's MultinomialNB.
     """
-    counts = jnp.asarray(counts)
-    if not jnp.issubdtype(counts.dtype, jnp.floating):
-        counts = counts.astype(jnp.result_type(float))
+    counts = _as_counts(counts)
     Y = jax.nn.one_hot(labels, num_classes, dtype=counts.dtype)       # (n, C)
     class_docs = jnp.sum(Y, axis=0)                                    # (C,)
-    token_counts = Y.T @ counts + jnp.asarray(alpha, counts.dtype)     # (C, V)
+    N = (counts.T @ Y).T if isinstance(counts, sparse.BCOO) else Y.T @ counts
+    token_counts = N + jnp.asarray(alpha, counts.dtype)                # (C, V)
     log_likelihood = jnp.log(token_counts) - jnp.log(jnp.sum(token_counts, axis=1,
                                                              keepdims=True))
     log_prior = jnp.log(class_docs) - jnp.log(jnp.sum(class_docs))
@@ -64,7 +76,7 @@ def fit(counts: jax.Array, labels: jax.Array, num_classes: int, alpha=1.0) -> NB
 @jax.jit
 def joint_log_likelihood(params: NBParams, counts: jax.Array) -> jax.Array:
     """log P(c) + Σ_v x_v log θ_{c,v} for each document and class: (n, C)."""
-    counts = jnp.asarray(counts, params.log_likelihood.dtype)
+    counts = _as_counts(counts, params.log_likelihood.dtype)
     return counts @ params.log_likelihood.T + params.log_prior[None, :]
 
 

@@ -44,6 +44,7 @@ import numpy as np
 from jax.flatten_util import ravel_pytree
 
 from mlmath_jax import explog, registry
+from mlmath_jax.nn import relu, relu_grad
 
 PyTree = Any
 
@@ -429,16 +430,6 @@ def check_entry(entry: registry.Entry, key: jax.Array, dtype=jnp.float32,
 
 
 # ------------------------------------------------------------------ the derivative table
-
-def relu(x: jax.Array) -> jax.Array:
-    """ReLU(x) = max(0, x)."""
-    return jnp.maximum(x, jnp.zeros_like(x))
-
-
-def relu_grad(x: jax.Array) -> jax.Array:
-    """ReLU'(x) = 1 for x > 0, 0 for x < 0 (and 0 at the kink, as ``jax.grad`` says)."""
-    return (x > 0).astype(x.dtype)
-
 
 def _log_grad(x):
     return 1.0 / x

@@ -41,6 +41,7 @@ import jax.numpy as jnp
 
 from mlmath_jax import registry
 from mlmath_jax.explog import log_sigmoid, log_softmax, sigmoid, sigmoid_grad, softmax
+from mlmath_jax.metrics import accuracy  # noqa: F401
 
 Params = list[dict[str, jax.Array]]
 
@@ -277,11 +278,6 @@ def mlp_backward(params: Params, x: jax.Array, labels: jax.Array,
 def mlp_predict(params: Params, x: jax.Array, activation: str = "relu") -> jax.Array:
     """The most probable class of each row (argmax of the logits), int32."""
     return jnp.argmax(mlp_forward(params, x, activation), axis=-1).astype(jnp.int32)
-
-
-def accuracy(predictions: jax.Array, labels: jax.Array) -> jax.Array:
-    """Share of predictions equal to the labels."""
-    return jnp.mean((predictions == labels).astype(jnp.float32))
 
 
 # ------------------------------------------------------------------------ registration

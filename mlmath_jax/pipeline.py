@@ -39,7 +39,7 @@ import hashlib
 import json
 import zipfile
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -49,6 +49,7 @@ from mlmath_jax import nn
 from mlmath_jax.data import Table
 from mlmath_jax.errors import UserError
 from mlmath_jax.explog import softmax
+from mlmath_jax.metrics import classification_report, confusion_matrix  # noqa: F401
 
 FORMAT = "mlmath_jax.model"
 FORMAT_VERSION = 1
@@ -169,38 +170,6 @@ def predict_table(model: Model, table: Table) -> tuple[list[str], np.ndarray]:
     check_columns(model, table)
     probs = predict_proba(model, table.numeric(list(model.features)))
     return [model.classes[i] for i in np.argmax(probs, axis=1)], probs
-
-
-# --------------------------------------------------------------------------- evaluation
-
-
-def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> np.ndarray:
-    """C[i, j] = number of examples of true class i predicted as class j."""
-    C = np.zeros((num_classes, num_classes), np.int64)
-    np.add.at(C, (np.asarray(y_true), np.asarray(y_pred)), 1)
-    return C
-
-
-def classification_report(y_true: np.ndarray, y_pred: np.ndarray,
-                          num_classes: int) -> dict[str, Any]:
-    """Accuracy, per-class precision / recall / F1 / support, their macro averages and the
-    confusion matrix (see the module doc for the equations)."""
-    C = confusion_matrix(y_true, y_pred, num_classes)
-    tp = np.diag(C).astype(np.float64)
-    predicted, actual = C.sum(axis=0), C.sum(axis=1)
-    precision = np.divide(tp, predicted, out=np.zeros_like(tp), where=predicted > 0)
-    recall = np.divide(tp, actual, out=np.zeros_like(tp), where=actual > 0)
-    denom = precision + recall
-    f1 = np.divide(2 * precision * recall, denom, out=np.zeros_like(tp), where=denom > 0)
-    return {
-        "accuracy": float(tp.sum() / max(C.sum(), 1)),
-        "precision": precision.tolist(),
-        "recall": recall.tolist(),
-        "f1": f1.tolist(),
-        "support": actual.tolist(),
-        "macro_f1": float(f1.mean()),
-        "confusion": C.tolist(),
-    }
 
 
 # ------------------------------------------------------------------------ save and load

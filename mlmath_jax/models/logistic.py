@@ -31,6 +31,7 @@ import jax
 import jax.numpy as jnp
 
 from mlmath_jax import explog, losses, registry
+from mlmath_jax.metrics import accuracy  # noqa: F401
 
 
 def _penalty_mask(w: jax.Array) -> jax.Array:
@@ -98,13 +99,6 @@ def softmax_loss_grad(W: jax.Array, X: jax.Array, labels: jax.Array,
     n = X.shape[0]
     Y = jax.nn.one_hot(labels, W.shape[1], dtype=W.dtype)
     return X.T @ (explog.softmax(X @ W, axis=-1) - Y) / n + l2 * _penalty_mask(W) * W
-
-
-# ------------------------------------------------------------------------------- metrics
-
-def accuracy(predicted: jax.Array, labels: jax.Array) -> jax.Array:
-    """Fraction of predictions equal to the labels."""
-    return jnp.mean((jnp.asarray(predicted) == jnp.asarray(labels)).astype(jnp.float32))
 
 
 # ------------------------------------------------------------------------------ registry

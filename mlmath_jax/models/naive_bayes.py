@@ -29,6 +29,7 @@ import numpy as np
 from jax.experimental import sparse
 
 from mlmath_jax.explog import log_softmax
+from mlmath_jax.metrics import binary_metrics, confusion_matrix  # noqa: F401
 
 
 def _as_counts(counts, dtype=None):
@@ -106,25 +107,3 @@ def top_tokens(params: NBParams, tokens, positive: int = 1, negative: int | None
     order = np.argsort(-ratio, kind="stable")[:k]
     return [(tokens[i], float(ratio[i])) for i in order]
 
-
-def confusion_matrix(y_true, y_pred, num_classes: int) -> np.ndarray:
-    """M[i, j] = number of examples of true class i predicted as j."""
-    M = np.zeros((num_classes, num_classes), np.int64)
-    np.add.at(M, (np.asarray(y_true), np.asarray(y_pred)), 1)
-    return M
-
-
-def binary_metrics(y_true, y_pred, positive: int = 1) -> dict:
-    """Accuracy, precision, recall and F1 for the ``positive`` class.
-
-    precision = TP/(TP + FP), recall = TP/(TP + FN), F1 = 2PR/(P + R) (0 when undefined).
-    """
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    tp = int(np.sum((y_pred == positive) & (y_true == positive)))
-    fp = int(np.sum((y_pred == positive) & (y_true != positive)))
-    fn = int(np.sum((y_pred != positive) & (y_true == positive)))
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"accuracy": float(np.mean(y_true == y_pred)), "precision": precision,
-            "recall": recall, "f1": f1}

@@ -98,18 +98,12 @@ class Num(Node):
 
     value: float
 
-    def __str__(self) -> str:
-        return to_text(self)
-
 
 @dataclass(frozen=True)
 class Const(Node):
     """A named constant: ``pi`` or ``e``."""
 
     name: str
-
-    def __str__(self) -> str:
-        return self.name
 
 
 @dataclass(frozen=True)
@@ -118,18 +112,12 @@ class Var(Node):
 
     name: str
 
-    def __str__(self) -> str:
-        return self.name
-
 
 @dataclass(frozen=True)
 class Neg(Node):
     """Unary minus, −arg."""
 
     arg: Node
-
-    def __str__(self) -> str:
-        return to_text(self)
 
 
 @dataclass(frozen=True)
@@ -140,9 +128,6 @@ class BinOp(Node):
     left: Node
     right: Node
 
-    def __str__(self) -> str:
-        return to_text(self)
-
 
 @dataclass(frozen=True)
 class Call(Node):
@@ -151,8 +136,6 @@ class Call(Node):
     fn: str
     arg: Node
 
-    def __str__(self) -> str:
-        return to_text(self)
 
 
 # Functions: name -> JAX implementation. Their derivatives are in _derivative below.

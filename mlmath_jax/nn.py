@@ -297,10 +297,25 @@ def _sample_seed(key, dtype):
 
 
 def _sample_mlp(key, dtype):
-    k1, k2, k3 = jax.random.split(key, 3)
-    params = init_mlp(k1, [4, 6, 5, 3], "xavier", dtype)
-    params = jax.tree.map(lambda a: a + 0.1 * jax.random.normal(k3, a.shape, dtype), params)
-    x = jax.random.normal(k2, (7, 4), dtype)
+    """A small MLP and batch whose hidden pre-activations all keep |z| > 0.05.
+
+    ReLU has a kink at 0: there the derivative is undefined and a finite difference whose
+    step (≈ 5e-3 in float32) straddles it measures neither side. Points near a kink are
+    redrawn (a few tries; the draw is deterministic in ``key``).
+    """
+    for attempt in range(1000):
+        k1, k2, k3 = jax.random.split(jax.random.fold_in(key, attempt), 3)
+        params = init_mlp(k1, [4, 6, 5, 3], "xavier", dtype)
+        params = jax.tree.map(lambda a, k=k3: a + 0.1 * jax.random.normal(k, a.shape, dtype),
+                              params)
+        x = jax.random.normal(k2, (7, 4), dtype)
+        a, margin = x, float("inf")
+        for layer in params[:-1]:
+            z = a @ layer["W"].T + layer["b"][None, :]
+            margin = min(margin, float(jnp.min(jnp.abs(z))))
+            a = relu(z)
+        if margin > 0.05:
+            break
     return params, x, jnp.arange(7, dtype=jnp.int32) % 3
 
 

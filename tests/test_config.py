@@ -43,6 +43,8 @@ REFUSALS = {
                      'path = "no/such/file.csv"\n', "no such file"),
     "bad_tour_key": ('experiment = "linear_regression"\n[tour.train]\nsteps = -1\n',
                      "train.steps = -1"),
+    "huge_seed": ('experiment = "linear_regression"\nseed = 99999999999999999999\n',
+                  "seed = 99999999999999999999 is not allowed"),
     "bad_tour_expect": ('experiment = "linear_regression"\n[tour]\nexpect = "fine"\n',
                         "tour.expect"),
 }

@@ -113,16 +113,18 @@ def test_cli_exits_1_on_a_wrong_derivative(wrong_entry, tmp_path, capsys):
     assert [r["name"] for r in rows] == [wrong_entry] and rows[0]["status"] == "FAIL"
 
 
-def test_cli_float64_passes_every_registered_entry(tmp_path, capsys):
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_cli_passes_every_registered_entry(dtype, tmp_path, capsys):
     out = tmp_path / "g.json"
-    code = main(["gradcheck", "--dtype", "float64", "--samples", "2", "--json", str(out)])
+    code = main(["gradcheck", "--dtype", dtype, "--samples", "2", "--json", str(out)])
     text = capsys.readouterr().out
     result = json.loads(out.read_text())
     names = {r["name"] for r in result["entries"]}
     assert names == {e.name for e in registry.entries()}
     failed = [r for r in result["entries"] if r["status"] != "pass"]
     assert code == 0 and not failed, (failed, text)
-    assert all(r["err_autodiff"] <= 1e-10 for r in result["entries"])
+    assert all(r["err_autodiff"] <= (1e-10 if dtype == "float64" else 1e-4)
+               for r in result["entries"])
     assert f"{len(names)} of {len(names)} passed" in text
     assert not jax.config.jax_enable_x64  # float64 was enabled only inside the command
 

@@ -51,8 +51,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands whose one positional argument is an expression that may begin with "-"
+# (mlmath calc "-2^2"); every option they take has one value.
+_EXPRESSION_COMMANDS = ("calc", "diff")
+
+
+def _protect_expression(argv: list[str]) -> list[str]:
+    """Move an expression such as "-2^2" behind "--" so argparse does not take it for an
+    option."""
+    cmd = next((i for i, t in enumerate(argv) if not t.startswith("-")), None)
+    if cmd is None or argv[cmd] not in _EXPRESSION_COMMANDS or "--" in argv:
+        return argv
+    opts, positional, rest, i = [], [], argv[cmd + 1:], 0
+    while i < len(rest):
+        t = rest[i]
+        if t in ("-h", "--help"):
+            opts.append(t)
+        elif t.startswith("--"):
+            opts.append(t)
+            if "=" not in t and i + 1 < len(rest):
+                opts.append(rest[i + 1])
+                i += 1
+        else:
+            positional.append(t)
+        i += 1
+    return [*argv[:cmd + 1], *opts, "--", *positional]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    # (no list() here: importing the `list` command binds that name in this package)
+    argv = _protect_expression([*(sys.argv[1:] if argv is None else argv)])
     args = parser.parse_args(argv)
     if not getattr(args, "_main", None):
         parser.print_help()
@@ -70,5 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a path the user named cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         return 0

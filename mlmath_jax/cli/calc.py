@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 HELP = "evaluate an expression, e.g. mlmath calc \"3 + 4 * (2 - 1) ^ 2\""
 
 
@@ -31,6 +33,8 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
 
 def format_number(v: float) -> str:
     """7.0 → "7", 0.1 + 0.2 → "0.3" (12 significant digits)."""
+    if not math.isfinite(v):
+        return str(v)
     if v == int(v) and abs(v) < 1e15:
         return str(int(v))
     return f"{v:.12g}"

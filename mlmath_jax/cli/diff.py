@@ -34,12 +34,15 @@ def main(args) -> int:
     missing = sorted(set(names) - set(point))
     if missing:
         raise UserError(f"--at needs a value for {', '.join(missing)}")
+    # Checked evaluation first: a point outside the domain (1/x at 0, sqrt'(0), overflow)
+    # is reported in words instead of printing inf or nan.
+    expr.evaluate_checked(tree, **point)
+    symbolic = expr.evaluate_checked(d, **point)
     with jax.enable_x64(True):
         import jax.numpy as jnp
 
         order = sorted(set(names) | {var})
         args_ = [jnp.asarray(point.get(n, 0.0), jnp.float64) for n in order]
-        symbolic = float(expr.to_function(d, *order)(*args_))
         auto = float(jax.grad(expr.to_function(tree, *order),
                               argnums=order.index(var))(*args_))
     at = ", ".join(f"{k}={format_number(v)}" for k, v in point.items())

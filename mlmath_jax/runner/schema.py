@@ -196,7 +196,7 @@ class Config(dict):
 TOP_LEVEL = {
     "experiment": Str(""),
     "description": Str("", help="one line shown by `mlmath list`"),
-    "seed": Int(0, min=0, help="PRNG seed"),
+    "seed": Int(0, min=0, max=2**32 - 1, help="PRNG seed"),
     "dtype": Str("float32", choices=DTYPES, help="floating-point dtype of the run"),
 }
 TOUR_EXPECT = ("ok", "diverged")

@@ -45,20 +45,9 @@ def curves(ctx, losses, records, name="curves"):
 
 def confusion(ctx, C, class_names, name="confusion_matrix"):
     """The confusion matrix C[true, predicted] with counts written in the cells."""
-    C = np.asarray(C)
     k = len(class_names)
     fig, ax = plotting.subplots(size=(0.45 * k + 3, 0.45 * k + 2.6))
-    ax.imshow(C, cmap="Blues")
-    for i in range(k):
-        for j in range(k):
-            if C[i, j]:
-                ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=7,
-                        color="white" if C[i, j] > C.max() / 2 else "black")
-    ax.set_xticks(range(k), class_names, rotation=45 if k > 3 else 0, fontsize=8)
-    ax.set_yticks(range(k), class_names, fontsize=8)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
-    ax.set_title("confusion matrix (test)")
+    plotting.confusion_matrix(ax, C, class_names)
     ctx.save_figure(fig, name)
 
 

@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from mlmath_jax import data, optim, plotting, train
+from mlmath_jax import data, metrics, optim, plotting, train
 from mlmath_jax.models import logistic
 from mlmath_jax.runner.schema import Float, Int, Str
 
@@ -147,15 +147,5 @@ def _boundary(ax, w, Xtr, ytr, Xte, yte):
 
 
 def _confusion(ax, predicted, labels, names):
-    k = len(names)
-    M = np.zeros((k, k), int)
-    np.add.at(M, (np.asarray(labels), predicted), 1)
-    ax.imshow(M, cmap="Blues")
-    for i in range(k):
-        for j in range(k):
-            if M[i, j]:
-                ax.text(j, i, str(M[i, j]), ha="center", va="center", fontsize=7)
-    ax.set_xticks(range(k), names, fontsize=7, rotation=45 if k < 5 else 0)
-    ax.set_yticks(range(k), names, fontsize=7)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
+    plotting.confusion_matrix(ax, metrics.confusion_matrix(labels, predicted, len(names)),
+                              names, title="")

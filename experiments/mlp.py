@@ -14,7 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from experiments import _nn
-from mlmath_jax import data, nn, pipeline, train
+from mlmath_jax import data, explog, nn, pipeline, train
 from mlmath_jax.errors import ConfigError, UserError
 from mlmath_jax.runner.schema import Float, Int, List, Path, Str
 
@@ -141,7 +141,7 @@ def run(cfg, key, ctx):
                        f"{int(np.sum(y_pred != yte_np))}")
         _nn.first_layer_weights(ctx, p[0]["W"], side)
     else:
-        prob = jax.jit(lambda pts: jax.nn.softmax(nn.mlp_forward(p, pts, act))[:, 1])
+        prob = jax.jit(lambda pts: explog.softmax(nn.mlp_forward(p, pts, act))[:, 1])
         X_all = np.concatenate([Xtr_np, Xte_np])
         _nn.decision_boundary(ctx, lambda pts: prob(jnp.asarray(pts, ctx.dtype)), X_all,
                               np.concatenate([ytr_np, yte_np]),

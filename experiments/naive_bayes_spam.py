@@ -169,13 +169,7 @@ def run(cfg, key, ctx):
 
 def _figures(ctx, cm, names, top, spam_prob, y_test):
     fig, (ax1, ax2, ax3) = plotting.subplots(1, 3, size=(4.2, 3.8))
-    ax1.imshow(cm, cmap="Blues")
-    for (i, j), v in np.ndenumerate(cm):
-        ax1.text(j, i, str(v), ha="center", va="center",
-                 color="white" if v > cm.max() / 2 else "black")
-    ax1.set_xticks([0, 1], [f"pred {names[0]}", f"pred {names[1]}"])
-    ax1.set_yticks([0, 1], [f"true {names[0]}", f"true {names[1]}"])
-    ax1.set_title("confusion matrix (test)")
+    plotting.confusion_matrix(ax1, cm, names)
     toks = [t for t, _ in top][::-1]
     ax2.barh(range(len(toks)), [r for _, r in top][::-1])
     ax2.set_yticks(range(len(toks)), toks, fontsize=7)

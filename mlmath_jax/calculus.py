@@ -43,7 +43,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.flatten_util import ravel_pytree
 
-from mlmath_jax import explog, registry
+from mlmath_jax import explog, losses, registry
 from mlmath_jax.nn import relu, relu_grad
 
 PyTree = Any
@@ -529,12 +529,10 @@ def neuron_forward(params: dict, X: jax.Array) -> jax.Array:
 
 
 def neuron_loss(params: dict, X: jax.Array, y: jax.Array) -> jax.Array:
-    """Binary cross-entropy L = −(1/n) Σ [y log a + (1 − y) log(1 − a)], computed from the
-    logits z as L = (1/n) Σ [softplus(z) − y z] (softplus(z) = log(1 + eᶻ) by
-    ``jnp.logaddexp(0, z)``), so it never takes log 0 and its autodiff gradient is exact at
-    z = 0 too."""
-    z = X @ params["w"] + params["b"]
-    return jnp.mean(jnp.logaddexp(jnp.zeros_like(z), z) - y * z)
+    """Binary cross-entropy L = −(1/n) Σ [y log a + (1 − y) log(1 − a)], a = σ(z), computed
+    from the logits z by :func:`losses.sigmoid_binary_cross_entropy`, so it never takes
+    log 0."""
+    return losses.sigmoid_binary_cross_entropy(X @ params["w"] + params["b"], y)
 
 
 def neuron_backward(params: dict, X: jax.Array, y: jax.Array) -> dict:

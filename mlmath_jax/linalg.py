@@ -626,11 +626,13 @@ def pagerank_edges(src: jax.Array, dst: jax.Array, num_nodes: int, damping: floa
 
 # ==================================================================== spectral clustering
 
-def pairwise_sq_distances(X: jax.Array) -> jax.Array:
-    """Dᵢⱼ = ‖xᵢ − xⱼ‖² (clipped at 0 against rounding)."""
+def pairwise_sq_distances(X: jax.Array, Y: jax.Array | None = None) -> jax.Array:
+    """Dᵢⱼ = ‖xᵢ − yⱼ‖² = ‖xᵢ‖² − 2xᵢ·yⱼ + ‖yⱼ‖² (Y defaults to X; clipped at 0 against
+    rounding). Shape (n, m)."""
     X = _float(X)
-    sq = jnp.sum(X * X, axis=1)
-    return jnp.maximum(sq[:, None] + sq[None, :] - 2.0 * (X @ X.T), 0.0)
+    Y = X if Y is None else jnp.asarray(Y, X.dtype)
+    sx, sy = jnp.sum(X * X, axis=1), jnp.sum(Y * Y, axis=1)
+    return jnp.maximum(sx[:, None] + sy[None, :] - 2.0 * (X @ Y.T), 0.0)
 
 
 def rbf_affinity(X: jax.Array, gamma: float = 1.0) -> jax.Array:

@@ -39,8 +39,8 @@ from collections.abc import Callable, Sequence
 import jax
 import jax.numpy as jnp
 
-from mlmath_jax import registry
-from mlmath_jax.explog import log_sigmoid, log_softmax, sigmoid, sigmoid_grad, softmax
+from mlmath_jax import losses, registry
+from mlmath_jax.explog import log_softmax, sigmoid, sigmoid_grad, softmax
 from mlmath_jax.metrics import accuracy  # noqa: F401
 
 Params = list[dict[str, jax.Array]]
@@ -122,11 +122,10 @@ def seed_forward(params: dict, X: jax.Array) -> dict[str, jax.Array]:
 def seed_loss(params: dict, X: jax.Array, y: jax.Array) -> jax.Array:
     """Mean binary cross-entropy L = −mean[y log ŷ + (1 − y) log(1 − ŷ)], ŷ = σ(z₂).
 
-    Computed from z₂ with log σ(z₂) and log(1 − σ(z₂)) = log σ(−z₂), so a confident ŷ of
-    exactly 0 or 1 in floating point never gives log 0.
+    Computed from z₂ by :func:`losses.sigmoid_binary_cross_entropy` (log σ(z₂) and
+    log(1 − σ(z₂)) = log σ(−z₂)), so a confident ŷ of exactly 0 or 1 never gives log 0.
     """
-    z2 = seed_forward(params, X)["z2"]
-    return -jnp.mean(y * log_sigmoid(z2) + (1.0 - y) * log_sigmoid(-z2))
+    return losses.sigmoid_binary_cross_entropy(seed_forward(params, X)["z2"], y)
 
 
 def seed_backward(params: dict, X: jax.Array, y: jax.Array) -> tuple[jax.Array, dict]:
@@ -144,14 +143,14 @@ def seed_backward(params: dict, X: jax.Array, y: jax.Array) -> tuple[jax.Array, 
     n = X.shape[0]
     W2 = params["W2"]
     f = seed_forward(params, X)
-    a1, y_hat = f["a1"], f["y_hat"]
+    z1, a1, y_hat = f["z1"], f["a1"], f["y_hat"]
     loss = seed_loss(params, X, y)
 
     dL_dz2 = (y_hat - y) / n                      # ∂L/∂z₂ = ŷ − y (÷ n for the mean)
     dL_dW2 = dL_dz2[None, :] @ a1                 # ∂L/∂W₂ = ∂L/∂z₂ · a₁ᵀ   (1, h)
     dL_db2 = jnp.sum(dL_dz2, keepdims=True)       # ∂L/∂b₂ = ∂L/∂z₂         (1,)
     dL_da1 = dL_dz2[:, None] * W2                 # ∂L/∂a₁ = W₂ᵀ · ∂L/∂z₂   (n, h)
-    dL_dz1 = dL_da1 * a1 * (1.0 - a1)             # ∂L/∂z₁ = ∂L/∂a₁ ⊙ σ'(z₁)
+    dL_dz1 = dL_da1 * sigmoid_grad(z1)            # ∂L/∂z₁ = ∂L/∂a₁ ⊙ σ(z₁)(1 − σ(z₁))
     dL_dW1 = dL_dz1.T @ X                         # ∂L/∂W₁ = ∂L/∂z₁ · xᵀ    (h, d)
     dL_db1 = jnp.sum(dL_dz1, axis=0)              # ∂L/∂b₁ = ∂L/∂z₁         (h,)
     return loss, {"W1": dL_dW1, "b1": dL_db1, "W2": dL_dW2, "b2": dL_db2}

@@ -45,3 +45,19 @@ def contour(ax, f, xlim, ylim, *, n: int = 200, levels: int = 30, log: bool = Fa
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     return cs
+
+
+def confusion_matrix(ax, C, class_names, *, title: str = "confusion matrix (test)") -> None:
+    """Draw C[true, predicted] as an image with the counts written in the cells."""
+    C = np.asarray(C)
+    k = len(class_names)
+    ax.imshow(C, cmap="Blues")
+    for (i, j), v in np.ndenumerate(C):
+        if v:
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=7,
+                    color="white" if v > C.max() / 2 else "black")
+    ax.set_xticks(range(k), class_names, rotation=45 if k > 3 else 0, fontsize=8)
+    ax.set_yticks(range(k), class_names, fontsize=8)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(title)

@@ -27,6 +27,7 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
+from mlmath_jax import linalg
 from mlmath_jax.errors import UserError
 
 INITS = ("k-means++", "random")
@@ -44,10 +45,8 @@ class KMeansResult(NamedTuple):
 
 
 def sq_distances(X: jax.Array, centroids: jax.Array) -> jax.Array:
-    """(n, k) squared distances ‖xᵢ − μⱼ‖² (clipped at 0 against rounding)."""
-    d = (jnp.sum(X * X, axis=1)[:, None] - 2.0 * (X @ centroids.T)
-         + jnp.sum(centroids * centroids, axis=1)[None, :])
-    return jnp.maximum(d, 0.0)
+    """(n, k) squared distances ‖xᵢ − μⱼ‖² (:func:`linalg.pairwise_sq_distances`)."""
+    return linalg.pairwise_sq_distances(X, centroids)
 
 
 def assign(X: jax.Array, centroids: jax.Array) -> tuple[jax.Array, jax.Array]:

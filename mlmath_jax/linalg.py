@@ -22,6 +22,7 @@ the options named ``k``, ``method``, ``affinity``, ``num_nodes`` are static.
 from __future__ import annotations
 
 import functools
+import warnings
 from typing import NamedTuple
 
 import jax
@@ -93,10 +94,17 @@ def angle(a: jax.Array, b: jax.Array, degrees: bool = False) -> jax.Array:
       a, b: vectors (last axis).
       degrees: return degrees instead of radians.
 
+    Raises:
+      UserError: a or b is the zero vector (no direction, so no angle), when the values
+        are concrete; under ``jit`` the result is NaN.
+
     Example:
       >>> angle(jnp.array([3., 4.]), jnp.array([1., 0.]), degrees=True)   # 53.13°
     """
     a, b = _float(a), _float(b)
+    zero = jnp.any(norm(a) == 0) | jnp.any(norm(b) == 0)
+    if not isinstance(zero, jax.core.Tracer) and bool(zero):
+        raise UserError("the angle with a zero vector is undefined (it has no direction)")
     ua = a / norm(a)[..., None]
     ub = b / norm(b)[..., None]
     theta = 2.0 * jnp.arctan2(norm(ua - ub), norm(ua + ub))
@@ -315,6 +323,10 @@ def _power_iteration(A, v, num_iters, tol) -> PowerIterationResult:
     return PowerIterationResult(lam, v, i, converged, res)
 
 
+class NotConvergedWarning(RuntimeWarning):
+    """An iterative method stopped at its iteration cap without meeting its tolerance."""
+
+
 def power_iteration(A: jax.Array, *, num_iters: int = 1000, tol: float | None = None,
                     key: jax.Array | None = None,
                     v0: jax.Array | None = None) -> tuple[jax.Array, jax.Array]:
@@ -334,13 +346,18 @@ def power_iteration(A: jax.Array, *, num_iters: int = 1000, tol: float | None = 
       v0: start vector instead of a random one.
 
     Returns:
-      (λ, v). Use :func:`power_iteration_info` to learn whether it converged (e.g. when
-      |λ₁| = |λ₂|, as for a rotation, it does not).
+      (λ, v). When the iteration did not converge (e.g. |λ₁| = |λ₂|, as for a rotation)
+      and the values are concrete, a ``NotConvergedWarning`` says so;
+      :func:`power_iteration_info` returns the flag, the residual and the iteration count.
 
     Example:
       >>> power_iteration(jnp.array([[2., 1.], [1., 2.]]))   # (3, ±[0.707, 0.707])
     """
     r = power_iteration_info(A, num_iters=num_iters, tol=tol, key=key, v0=v0)
+    if not isinstance(r.converged, jax.core.Tracer) and not bool(r.converged):
+        warnings.warn(f"power iteration did not converge in {int(r.iterations)} iterations "
+                      f"(residual {float(r.residual):.3g}); the dominant eigenvalue may not "
+                      f"be unique in magnitude", NotConvergedWarning, stacklevel=2)
     return r.eigenvalue, r.eigenvector
 
 

@@ -95,7 +95,7 @@ def check_schema(table: Table, features: list[str] | tuple[str, ...],
     if len(values) < 2:
         raise UserError(f"{table.path}: column {label!r} has a single class; need two or more")
     if counts.min() < 2:
-        rare = values[np.argmin(counts)]
+        rare = str(values[np.argmin(counts)])
         raise UserError(f"{table.path}: class {rare!r} has one example; a stratified split "
                         f"needs at least two per class")
     return X, labels

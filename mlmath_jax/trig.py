@@ -20,6 +20,7 @@ import math
 import jax
 import jax.numpy as jnp
 
+from mlmath_jax import registry
 from mlmath_jax.errors import UserError
 
 
@@ -36,6 +37,18 @@ def unit_circle(theta) -> tuple[jax.Array, jax.Array]:
     """
     theta = _float(theta)
     return jnp.cos(theta), jnp.sin(theta)
+
+
+def unit_circle_grad(theta) -> tuple[jax.Array, jax.Array]:
+    """d/dθ (cos θ, sin θ) = (−sin θ, cos θ): the tangent, the point turned by 90°."""
+    theta = _float(theta)
+    return -jnp.sin(theta), jnp.cos(theta)
+
+
+def rotation_matrix_grad(theta) -> jax.Array:
+    """dR/dθ = [[−sin θ, −cos θ], [cos θ, −sin θ]] = R(θ + π/2)."""
+    s, c = unit_circle_grad(theta)
+    return jnp.stack([jnp.stack([s, -c], axis=-1), jnp.stack([c, s], axis=-1)], axis=-2)
 
 
 def rotation_matrix(theta) -> jax.Array:
@@ -168,3 +181,30 @@ def fourier_partial_sums(x, n_max: int, period: float = 2 * math.pi) -> jax.Arra
     odd = (2 * jnp.arange(1, n_max + 1) - 1).astype(x.dtype).reshape((1,) * x.ndim + (-1,))
     w = 2 * math.pi / period
     return (4 / math.pi) * jnp.cumsum(jnp.sin(w * x[..., None] * odd) / odd, axis=-1)
+
+
+# ------------------------------------------------------------------------ registration
+# Vector-valued functions are checked through a random weighting w (registry contract).
+
+def _sample_angles(key, dtype):
+    k1, k2 = jax.random.split(key)
+    return (jax.random.uniform(k1, (6,), dtype, -jnp.pi, jnp.pi),
+            jax.random.normal(k2, (2, 6), dtype))
+
+
+def _sample_rotation(key, dtype):
+    k1, k2 = jax.random.split(key)
+    return (jax.random.uniform(k1, (5,), dtype, -jnp.pi, jnp.pi),
+            jax.random.normal(k2, (5, 2, 2), dtype))
+
+
+registry.register(
+    "trig.unit_circle",
+    lambda t, w: w[0] * unit_circle(t)[0] + w[1] * unit_circle(t)[1],
+    lambda t, w: w[0] * unit_circle_grad(t)[0] + w[1] * unit_circle_grad(t)[1],
+    _sample_angles, doc="d/dθ (cos θ, sin θ) = (−sin θ, cos θ)")
+registry.register(
+    "trig.rotation_matrix",
+    lambda t, w: jnp.sum(w * rotation_matrix(t), axis=(-2, -1)),
+    lambda t, w: jnp.sum(w * rotation_matrix_grad(t), axis=(-2, -1)),
+    _sample_rotation, doc="dR/dθ = R(θ + π/2)")

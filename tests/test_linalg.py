@@ -387,3 +387,17 @@ def test_pagerank_edges_a_million_edges_against_scipy_sparse():
         assert bool(info.converged)
         np.testing.assert_allclose(info.ranks, r, rtol=1e-9, atol=1e-15)
         assert float(jnp.sum(info.ranks)) == pytest.approx(1.0, abs=1e-10)
+
+
+def test_angle_with_a_zero_vector_is_refused():
+    from mlmath_jax.errors import UserError
+
+    with pytest.raises(UserError, match="zero vector"):
+        linalg.angle(jnp.zeros(2), jnp.array([1.0, 0.0]))
+    assert jnp.isnan(jax.jit(linalg.angle)(jnp.zeros(2), jnp.array([1.0, 0.0])))
+
+
+def test_power_iteration_warns_when_it_does_not_converge():
+    rotation = jnp.array([[0.0, -1.0], [1.0, 0.0]])  # |λ₁| = |λ₂| = 1: no dominant one
+    with pytest.warns(linalg.NotConvergedWarning, match="did not converge"):
+        linalg.power_iteration(rotation, num_iters=50)

@@ -117,3 +117,16 @@ def test_fourier_series_gibbs_overshoot():
     x = jnp.linspace(1e-4, 0.1, 4000)
     peak = float(jnp.max(trig.fourier_series(x, n)))
     assert peak == pytest.approx(2 / math.pi * sici(math.pi)[0], abs=2e-3)
+
+
+def test_manual_derivatives_of_the_unit_circle_and_rotation():
+    from mlmath_jax import trig as T
+
+    theta = jnp.linspace(-3.0, 3.0, 7)
+    dcos = jax.vmap(jax.grad(lambda t: T.unit_circle(t)[0]))(theta)
+    dsin = jax.vmap(jax.grad(lambda t: T.unit_circle(t)[1]))(theta)
+    np.testing.assert_allclose(T.unit_circle_grad(theta), (dcos, dsin), atol=1e-6)
+    dR = jax.vmap(jax.jacfwd(T.rotation_matrix))(theta)
+    np.testing.assert_allclose(T.rotation_matrix_grad(theta), dR, atol=1e-6)
+    np.testing.assert_allclose(T.rotation_matrix_grad(theta),
+                               T.rotation_matrix(theta + jnp.pi / 2), atol=1e-6)

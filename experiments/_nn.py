@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import optax
 
-from mlmath_jax import optim, plotting
-from mlmath_jax.runner.schema import Float, Str
+from mlmath_jax import nn, optim, plotting
+from mlmath_jax.runner.schema import Float, Int, List, Str
 
 OPTIMIZER_SCHEMA = {
     "name": Str("adam", choices=optim.OPTIMIZERS, help="optimizer"),
@@ -16,6 +16,27 @@ OPTIMIZER_SCHEMA = {
     "lr": Float(1e-2, gt=0.0, help="learning rate"),
     "momentum": Float(0.0, min=0.0, lt=1.0, help="sgd: momentum (0 = none)"),
 }
+
+
+def mlp_schema(hidden: list[int], steps: int, log_every: int) -> dict:
+    """The [model] and [train] tables of the MLP experiments, with their defaults."""
+    return {
+        "model": {
+            "hidden": List(hidden, item=Int(1, min=1, max=4096),
+                           help="hidden layer widths; [] = softmax regression"),
+            "activation": Str("relu", choices=tuple(nn.ACTIVATIONS)),
+            "init": Str("he", choices=nn.INITS),
+        },
+        "optimizer": OPTIMIZER_SCHEMA,
+        "train": {
+            "steps": Int(steps, min=1),
+            "log_every": Int(log_every, min=1),
+            "batch_size": Int(0, min=0, help="mini-batch size; 0 = full batch"),
+            "gradients": Str("manual", choices=("manual", "autodiff"),
+                             help="manual: nn.mlp_backward; autodiff: jax.grad"),
+            "devices": Int(1, min=1, help="data-parallel over this many devices"),
+        },
+    }
 
 
 def make_optimizer(opt) -> optax.GradientTransformation:

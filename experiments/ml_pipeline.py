@@ -21,7 +21,7 @@ import numpy as np
 from experiments import _nn
 from mlmath_jax import data, nn, pipeline, train
 from mlmath_jax.errors import ConfigError, UserError
-from mlmath_jax.runner.schema import Float, Int, List, Path, Str
+from mlmath_jax.runner.schema import Float, Path, Str
 
 DESCRIPTION = "complete pipeline: raw CSV → split → scale → MLP → evaluate → save → reload"
 
@@ -34,20 +34,7 @@ SCHEMA = {
                               "the last column)"),
         "test_fraction": Float(0.25, gt=0.0, lt=1.0, help="held-out share, per class"),
     },
-    "model": {
-        "hidden": List([16], item=Int(1, min=1, max=4096),
-                       help="hidden widths; [] = softmax regression"),
-        "activation": Str("relu", choices=tuple(nn.ACTIVATIONS)),
-        "init": Str("he", choices=nn.INITS),
-    },
-    "optimizer": _nn.OPTIMIZER_SCHEMA,
-    "train": {
-        "steps": Int(500, min=1),
-        "log_every": Int(50, min=1),
-        "gradients": Str("manual", choices=("manual", "autodiff")),
-        "batch_size": Int(0, min=0, help="mini-batch size; 0 = full batch"),
-        "devices": Int(1, min=1, help="data-parallel over this many devices"),
-    },
+    **_nn.mlp_schema(hidden=[16], steps=500, log_every=50),
 }
 
 

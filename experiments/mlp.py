@@ -16,7 +16,7 @@ import numpy as np
 from experiments import _nn
 from mlmath_jax import data, explog, nn, pipeline, train
 from mlmath_jax.errors import ConfigError, UserError
-from mlmath_jax.runner.schema import Float, Int, List, Path, Str
+from mlmath_jax.runner.schema import Float, Int, Path, Str
 
 DESCRIPTION = "MLP with manual backprop: two moons, digits or MNIST (IDX files)"
 
@@ -31,20 +31,7 @@ SCHEMA = {
         "n_train": Int(8000, min=1, help="mnist: the first n_train images train"),
         "n_test": Int(2000, min=1, help="mnist: the last n_test images test"),
     },
-    "model": {
-        "hidden": List([64], item=Int(1, min=1, max=4096), help="hidden layer widths"),
-        "activation": Str("relu", choices=tuple(nn.ACTIVATIONS)),
-        "init": Str("he", choices=nn.INITS),
-    },
-    "optimizer": _nn.OPTIMIZER_SCHEMA,
-    "train": {
-        "steps": Int(2000, min=1),
-        "log_every": Int(200, min=1),
-        "batch_size": Int(0, min=0, help="mini-batch size; 0 = full batch"),
-        "gradients": Str("manual", choices=("manual", "autodiff"),
-                         help="manual: nn.mlp_backward; autodiff: jax.grad"),
-        "devices": Int(1, min=1, help="data-parallel over this many devices"),
-    },
+    **_nn.mlp_schema(hidden=[64], steps=2000, log_every=200),
 }
 
 

@@ -39,6 +39,24 @@ def mlp_schema(hidden: list[int], steps: int, log_every: int) -> dict:
     }
 
 
+def accuracy_logger(activation: str, train_set, test_set):
+    """An ``eval_fn`` for ``train.fit`` logging train and test accuracy at each record;
+    returns (eval_fn, records) — ``records`` fills as training runs."""
+    import jax
+
+    predict = jax.jit(lambda p, x: nn.mlp_predict(p, x, activation))
+    records: list[dict] = []
+
+    def eval_fn(p):
+        records.append({"train_accuracy": float(nn.accuracy(predict(p, train_set[0]),
+                                                            train_set[1])),
+                        "test_accuracy": float(nn.accuracy(predict(p, test_set[0]),
+                                                           test_set[1]))})
+        return records[-1]
+
+    return eval_fn, records
+
+
 def make_optimizer(opt) -> optax.GradientTransformation:
     """The [optimizer] table's optimizer, hand-written (mlmath_jax.optim) or optax's."""
     kwargs = {"momentum": opt.momentum or None} if opt.name == "sgd" else {}

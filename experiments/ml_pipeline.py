@@ -92,13 +92,7 @@ def run(cfg, key, ctx):
     if batch is None and len(ytr) % cfg.train.devices:
         raise UserError(f"full-batch training on {cfg.train.devices} devices needs the "
                         f"{len(ytr)} training rows to divide evenly; set train.batch_size")
-    predict = jax.jit(lambda p, z: nn.mlp_predict(p, z, act))
-    records = []
-
-    def eval_fn(p):
-        records.append({"train_accuracy": float(nn.accuracy(predict(p, Ztr), ytr)),
-                        "test_accuracy": float(nn.accuracy(predict(p, Zte), yte))})
-        return records[-1]
+    eval_fn, records = _nn.accuracy_logger(act, (Ztr, ytr), (Zte, yte))
 
     result = train.fit(lambda p, b: nn.mlp_loss(p, *b, act), params,
                        _nn.make_optimizer(cfg.optimizer), (Ztr, jnp.asarray(ytr)),

@@ -92,13 +92,7 @@ def run(cfg, key, ctx):
     params = nn.init_mlp(k_init, sizes, cfg.model.init, ctx.dtype)
     act = cfg.model.activation
 
-    predict = jax.jit(lambda p, x: nn.mlp_predict(p, x, act))
-    records = []
-
-    def eval_fn(p):
-        records.append({"train_accuracy": float(nn.accuracy(predict(p, Xtr), ytr)),
-                        "test_accuracy": float(nn.accuracy(predict(p, Xte), yte))})
-        return records[-1]
+    eval_fn, records = _nn.accuracy_logger(act, (Xtr, ytr), (Xte, yte))
 
     batch = cfg.train.batch_size or None
     if batch is None and len(Xtr_np) % cfg.train.devices:
@@ -113,7 +107,7 @@ def run(cfg, key, ctx):
                        eval_fn=eval_fn, ctx=ctx, desc=f"MLP on {cfg.data.source}",
                        devices=cfg.train.devices)
     p = result.params
-    y_pred = np.asarray(predict(p, Xte))
+    y_pred = np.asarray(nn.mlp_predict(p, Xte, act))
     report = pipeline.classification_report(yte_np, y_pred, len(names))
     steps = list(range(0, cfg.train.steps, cfg.train.log_every)) + [cfg.train.steps]
     records = [{"step": s, **r} for s, r in zip(steps, records, strict=False)]

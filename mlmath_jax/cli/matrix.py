@@ -112,7 +112,7 @@ def compute(operation: str, mats: list[np.ndarray]):
         if operation == "transpose":
             return "Aᵀ", np.asarray(A.T)
         if operation == "det":
-            return "det A", float(algebra.det(A))
+            return "det A", float(algebra.det(A)) + 0.0  # + 0.0 turns −0 into 0
         if operation == "inverse":
             return "A⁻¹", np.asarray(algebra.inv(A))
         if operation == "solve":

@@ -35,8 +35,13 @@ def test_unwritable_paths_are_one_line_errors(tmp_path, capsys):
     afile = tmp_path / "afile"
     afile.write_text("")
     assert main(["run", str(CONFIGS / "gd_bowl.toml"), "--out", str(afile), "--quiet"]) == 2
-    assert capsys.readouterr().err.startswith(f"error: {afile}")
+    assert capsys.readouterr().err.strip() == (f"error: --out {afile}: is a file, not a folder "
+                                               f"for run directories")
     missing = tmp_path / "no" / "such" / "dir" / "g.json"
     assert main(["gradcheck", "--only", "explog.sigmoid", "--json", str(missing)]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith(f"error: {missing}") and "Traceback" not in err
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"error: --json {missing}: the folder")
+    assert "does not exist" in captured.err
+    assert "gradcheck (" not in captured.out  # refused before any work
+    assert main(["predict", "m", "in.csv", "--out", str(missing)]) == 2
+    assert "does not exist" in capsys.readouterr().err

@@ -41,3 +41,18 @@ def show_table(title: str | None, columns: list[str], rows: list[list], file=Non
 
 def show_mapping(title: str | None, mapping: dict, file=None) -> None:
     show_table(title, ["metric", "value"], [[k, v] for k, v in mapping.items()], file=file)
+
+
+def check_output_path(path: str | None, flag: str) -> None:
+    """Refuse, before any work, an output file whose folder does not exist."""
+    from pathlib import Path
+
+    from mlmath_jax.errors import UserError
+
+    if path is None:
+        return
+    parent = Path(path).expanduser().resolve().parent
+    if not parent.is_dir():
+        raise UserError(f"{flag} {path}: the folder {parent} does not exist")
+    if Path(path).is_dir():
+        raise UserError(f"{flag} {path}: is a folder; give a file name")

@@ -31,8 +31,10 @@ def main(args) -> int:
     from pathlib import Path
 
     from mlmath_jax import bench
+    from mlmath_jax.cli._show import check_output_path
     from mlmath_jax.errors import UserError
 
+    check_output_path(args.json, "--json")
     if args.list:
         for name, fn in bench.CASES.items():
             print(f"{name:14s} {(fn.__doc__ or '').strip().splitlines()[0]}")

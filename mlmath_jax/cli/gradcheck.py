@@ -78,9 +78,10 @@ def _fmt(v) -> str:
 
 
 def main(args) -> int:
-    from mlmath_jax.cli._show import show_table
+    from mlmath_jax.cli._show import check_output_path, show_table
     from mlmath_jax.runner.context import jsonable
 
+    check_output_path(args.json, "--json")
     rows = run_checks(args.dtype, args.only, args.samples, args.seed)
     from mlmath_jax.calculus import TOLERANCES
 

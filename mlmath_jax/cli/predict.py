@@ -18,7 +18,9 @@ def add_arguments(p) -> None:
 
 def main(args) -> int:
     from mlmath_jax import data, pipeline
+    from mlmath_jax.cli._show import check_output_path
 
+    check_output_path(args.out, "--out")
     model = pipeline.load_model(args.model)
     table = data.read_table(args.input)
     labels, probs = pipeline.predict_table(model, table)

@@ -151,6 +151,8 @@ def prepare(path: str | os.PathLike, sets: list[str] | tuple[str, ...] = (),
 def new_run_dir(root: str | os.PathLike, name: str) -> Path:
     """Create ``root/<name>-<timestamp>`` (with ``-2``, ``-3``… if taken); never reuse one."""
     root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise UserError(f"--out {root}: is a file, not a folder for run directories")
     root.mkdir(parents=True, exist_ok=True)
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     for i in range(1, 10_000):

@@ -314,7 +314,10 @@ def analyze(f, lo: float, hi: float, n: int = 2001) -> Analysis:
         if not (np.isfinite(a) and np.isfinite(b)) or near_pole(xs[i]) or near_pole(xs[i + 1]):
             continue
         if a * b < 0 or (b == 0 and i + 2 < n and a * dys[i + 2] < 0):
-            x = _refine_sign_change(dfn, xs[i], xs[i + 1]) if a * b < 0 else float(xs[i + 1])
+            if a * b < 0:   # bracketed zero of f', then polished like the roots
+                x = _polish(dfn, _refine_sign_change(dfn, xs[i], xs[i + 1]), xs[i], xs[i + 1])
+            else:
+                x = float(xs[i + 1])
             y = float(fn(jnp.asarray(x, _dtype())))
             if any(abs(e.x - x) < h for e in extrema):
                 continue

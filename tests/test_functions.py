@@ -114,3 +114,9 @@ def test_function_analyzer_config_refuses_bad_expressions():
         prepare(cfg, ['function.expression="x^3 +"'])
     with pytest.raises(ConfigError, match="only the variable x"):
         prepare(cfg, ['function.expression="x*y"'])
+
+
+def test_extrema_are_polished_to_working_precision():
+    a = functions.analyze("x^3 - 3*x + 1", -3, 3)
+    xs = sorted(e.x for e in a.extrema)
+    assert abs(xs[0] + 1.0) <= 2e-7 and abs(xs[1] - 1.0) <= 2e-7   # float32 ulp near 1

@@ -49,8 +49,9 @@ def check(cfg):
 
 
 def load(cfg):
-    """(X_train, y_train, X_test, y_test, image side or None, class names), standardized
-    (moons, digits) or scaled to [0, 1] (MNIST) using the training part only."""
+    """(X_train, y_train, X_test, y_test, image side or None, class names, raw X_test):
+    features standardized (moons, digits) or scaled to [0, 1] (MNIST) using the training
+    part only; the raw test rows are kept for drawing images."""
     d = cfg.data
     if d.source == "moons":
         X, y = data.make_moons(cfg.seed, d.n, d.noise)
@@ -74,14 +75,14 @@ def load(cfg):
         Xtr, ytr = X[:d.n_train], labels[:d.n_train]
         Xte, yte = X[len(X) - d.n_test:], labels[len(X) - d.n_test:]
         side, names = images.shape[1], tuple(str(i) for i in range(10))
-        return Xtr, ytr.astype(np.int32), Xte, yte.astype(np.int32), side, names
+        return Xtr, ytr.astype(np.int32), Xte, yte.astype(np.int32), side, names, Xte
     scaler = data.Standardizer.fit(Xtr)
     return (scaler.transform(Xtr), ytr.astype(np.int32), scaler.transform(Xte),
-            yte.astype(np.int32), side, names)
+            yte.astype(np.int32), side, names, Xte)
 
 
 def run(cfg, key, ctx):
-    Xtr_np, ytr_np, Xte_np, yte_np, side, names = load(cfg)
+    Xtr_np, ytr_np, Xte_np, yte_np, side, names, Xte_pixels = load(cfg)
     if cfg.data.source == "mnist" and side is not None:
         ctx.print(f"MNIST: {len(Xtr_np)} training and {len(Xte_np)} test images of "
                   f"{side}×{side}")
@@ -116,7 +117,7 @@ def run(cfg, key, ctx):
     _nn.confusion(ctx, report["confusion"], names)
     if side is not None:
         wrong = np.flatnonzero(y_pred != yte_np)[:24]
-        _nn.image_grid(ctx, [Xte_np[i].reshape(side, side) for i in wrong],
+        _nn.image_grid(ctx, [Xte_pixels[i].reshape(side, side) for i in wrong],
                        [f"{yte_np[i]}→{y_pred[i]}" for i in wrong], "misclassified",
                        f"misclassified test images (true→predicted): {len(wrong)} shown of "
                        f"{int(np.sum(y_pred != yte_np))}")

@@ -138,9 +138,16 @@ def idft(X) -> jax.Array:
 
 
 def square_wave(x, period: float = 2 * math.pi) -> jax.Array:
-    """The square wave sign(sin(2πx/period)): +1 on the first half period, −1 after."""
+    """The square wave sign(sin(2πx/period)): +1 on the first half period, −1 after, and 0
+    at the jumps (the value every Fourier partial sum takes there).
+
+    Computed from the phase t = (x / period) mod 1, not from sin, whose rounding at
+    x = ±period/2 (sin(π) ≈ −8.7e-8 in float32) would give ±1 at a jump.
+    """
     x = _float(x)
-    return jnp.sign(jnp.sin(2 * math.pi * x / period))
+    t = jnp.mod(x / period, 1.0)
+    return jnp.where((t == 0) | (t == 0.5), jnp.zeros_like(t),
+                     jnp.where(t < 0.5, jnp.ones_like(t), -jnp.ones_like(t)))
 
 
 def fourier_series(x, n_terms: int, period: float = 2 * math.pi) -> jax.Array:

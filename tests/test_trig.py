@@ -130,3 +130,8 @@ def test_manual_derivatives_of_the_unit_circle_and_rotation():
     np.testing.assert_allclose(T.rotation_matrix_grad(theta), dR, atol=1e-6)
     np.testing.assert_allclose(T.rotation_matrix_grad(theta),
                                T.rotation_matrix(theta + jnp.pi / 2), atol=1e-6)
+
+
+def test_square_wave_is_zero_at_its_jumps_and_plus_minus_one_between():
+    x = jnp.array([-math.pi, -1.0, 0.0, 1.0, math.pi, 2 * math.pi, 3.5])
+    np.testing.assert_array_equal(trig.square_wave(x), [0, -1, 0, 1, 0, 0, -1])

@@ -81,6 +81,7 @@ def softmax(x: jax.Array, axis: int = -1) -> jax.Array:
 
 def _xlogy(x: jax.Array, y: jax.Array) -> jax.Array:
     """x·log y with 0·log 0 = 0 (and a zero gradient there)."""
+    x, y = jnp.asarray(x), jnp.asarray(y)
     safe_y = jnp.where(x == 0, jnp.ones_like(y), y)
     return jnp.where(x == 0, jnp.zeros_like(x), x * jnp.log(safe_y))
 

@@ -346,8 +346,22 @@ def _binom_check(n=1, p=0.5):
     _prob("p", p)
 
 
+def _check_count_range(bound, dtype, what: str, hint: str) -> None:
+    """Refuse (concrete values) counts that the integer ``dtype`` cannot hold, instead of
+    returning wrapped-around samples."""
+    if isinstance(bound, jax.core.Tracer) or not jnp.issubdtype(jnp.dtype(dtype), jnp.integer):
+        return
+    limit = jnp.iinfo(jnp.int32).max // 2   # jax.random's integer samplers count in int32
+    if float(np.max(np.asarray(bound, np.float64))) > limit:
+        raise UserError(f"{what} is too large: samples would overflow the integer type "
+                        f"(at most {limit:,}); {hint}")
+
+
 def _binom_sample(key, n=1, p=0.5, shape=(), dtype=jnp.int32):
+    if isinstance(n, int):
+        n = float(n)  # the sampler takes n as a float; a huge Python int would overflow int32
     _binom_check(n, p)
+    _check_count_range(n, dtype, f"n = {n}", "pass dtype=jnp.float32 for float counts")
     return _binom_draw(key, n, p, tuple(shape), dtype)
 
 
@@ -403,6 +417,8 @@ def _poisson_check(rate=1.0):
 
 def _poisson_sample(key, rate=1.0, shape=(), dtype=jnp.int32):
     _poisson_check(rate)
+    _check_count_range(rate, jnp.int32, f"rate = {rate}",
+                       "use the normal approximation N(λ, λ) for such rates")
     return _poisson_draw(key, rate, tuple(shape), dtype)
 
 
@@ -472,7 +488,14 @@ def _cat_logpmf(k, probs):
     k = jnp.asarray(k)
     K = probs.shape[-1]
     inside = (k >= 0) & (k < K)
-    return jnp.where(inside, jnp.log(probs)[jnp.clip(k, 0, K - 1)], -jnp.inf)
+    logp = jnp.log(probs)
+    if probs.ndim == 1:
+        picked = logp[jnp.clip(k, 0, K - 1)]
+    else:  # a batch of distributions: index k of each row
+        shape = jnp.broadcast_shapes(k.shape, probs.shape[:-1])
+        idx = jnp.broadcast_to(jnp.clip(k, 0, K - 1), shape)[..., None]
+        picked = jnp.take_along_axis(jnp.broadcast_to(logp, (*shape, K)), idx, axis=-1)[..., 0]
+    return jnp.where(inside, picked, -jnp.inf)
 
 
 def _cat_moments(probs):

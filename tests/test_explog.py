@@ -146,3 +146,8 @@ def test_registered_manual_derivatives_equal_jax_grad(name):
             auto = jax.grad(lambda *a: jnp.sum(entry.fn(*a)), argnums=entry.wrt)(*args)
             np.testing.assert_allclose(np.asarray(entry.manual(*args)), np.asarray(auto),
                                        rtol=tol, atol=tol)
+
+
+def test_information_measures_accept_python_lists():
+    assert float(explog.entropy([0.5, 0.5, 0.0])) == pytest.approx(1.0)
+    assert float(explog.kl_divergence([0.5, 0.5], [0.5, 0.5])) == pytest.approx(0.0)

@@ -256,3 +256,20 @@ def test_information_measures_vs_scipy_and_sklearn():
     mi = pr.mutual_information(jnp.asarray(counts / counts.sum(), jnp.float32), base=None)
     assert float(mi) == pytest.approx(mutual_info_score(None, None, contingency=counts),
                                       rel=1e-5)
+
+
+def test_categorical_pmf_of_a_batch_of_distributions():
+    probs = jnp.array([[0.5, 0.5, 0.0], [0.1, 0.6, 0.3]])
+    k = jnp.array([0, 2])
+    np.testing.assert_allclose(pr.categorical.pmf(k, probs), [0.5, 0.3], rtol=1e-6)
+    ref = [st.multinomial(1, np.asarray(p)).pmf(np.eye(3)[i]) for p, i in zip(probs, k)]
+    np.testing.assert_allclose(pr.categorical.pmf(k, probs), ref, rtol=1e-6)
+
+
+def test_count_samplers_refuse_overflowing_counts():
+    with pytest.raises(UserError, match="too large"):
+        pr.poisson.sample(jax.random.key(0), 1e10)
+    with pytest.raises(UserError, match="too large"):
+        pr.binomial.sample(jax.random.key(0), 10**10, 0.5)
+    big = pr.binomial.sample(jax.random.key(0), 10**10, 0.5, dtype=jnp.float32)
+    assert abs(float(big) - 5e9) < 1e6   # float counts: no overflow

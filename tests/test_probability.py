@@ -262,7 +262,8 @@ def test_categorical_pmf_of_a_batch_of_distributions():
     probs = jnp.array([[0.5, 0.5, 0.0], [0.1, 0.6, 0.3]])
     k = jnp.array([0, 2])
     np.testing.assert_allclose(pr.categorical.pmf(k, probs), [0.5, 0.3], rtol=1e-6)
-    ref = [st.multinomial(1, np.asarray(p)).pmf(np.eye(3)[i]) for p, i in zip(probs, k)]
+    ref = [st.multinomial(1, np.asarray(p)).pmf(np.eye(3)[i]) for p, i in
+           zip(probs, k, strict=True)]
     np.testing.assert_allclose(pr.categorical.pmf(k, probs), ref, rtol=1e-6)
 
 

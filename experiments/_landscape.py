@@ -103,8 +103,9 @@ def draw_paths(ax, surface: str, paths: dict, title: str = "", box=None):
             continue
         line, = ax.plot(path[:, 0], path[:, 1], "-", lw=1.2, label=label)
         ax.plot(*path[-1], "o", color=line.get_color(), mec="k", ms=5)
-    first = next(iter(paths.values()))
-    ax.plot(*first[0], "s", color="white", mec="k", ms=7, label="start")
+    starts = {tuple(np.round(p[0], 9)) for p in paths.values() if len(p)}
+    for i, s0 in enumerate(sorted(starts)):
+        ax.plot(*s0, "s", color="white", mec="k", ms=7, label="start" if i == 0 else None)
     for m in minima:
         ax.plot(*m, "*", color="yellow", mec="k", ms=13)
     ax.set_xlim(*xl)

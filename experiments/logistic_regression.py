@@ -135,11 +135,12 @@ def _boundary(ax, w, Xtr, ytr, Xte, yte):
     G = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
     P = np.asarray(logistic.predict_proba(jnp.asarray(w), jnp.asarray(
         data.add_bias_column(G), jnp.asarray(w).dtype))).reshape(200, 200)
-    ax.contourf(xs, ys, P, levels=20, cmap="RdBu_r", alpha=0.6)
+    ax.contourf(xs, ys, P, levels=np.linspace(0.0, 1.0, 21), cmap="RdBu_r", alpha=0.6)
     ax.contour(xs, ys, P, levels=[0.5], colors="k", linewidths=2)
     for X_, y_, marker in ((Xtr, ytr, "o"), (Xte, yte, "^")):
-        ax.scatter(X_[:, 0], X_[:, 1], c=y_, cmap="RdBu_r", edgecolors="k", s=14,
-                   marker=marker, linewidths=0.4)
+        ax.scatter(X_[:, 0], X_[:, 1], c=y_, cmap="RdBu_r", edgecolors="w", s=16,
+                   marker=marker, linewidths=0.6, vmin=0, vmax=1,
+                   label="train" if marker == "o" else "test")
     ax.set_xlabel("x₁ (standardized)")
     ax.set_ylabel("x₂ (standardized)")
     ax.plot([], [], "k-", label="boundary σ(xᵀw) = ½")

@@ -168,7 +168,7 @@ def run(cfg, key, ctx):
 
 
 def _figures(ctx, cm, names, top, spam_prob, y_test):
-    fig, (ax1, ax2, ax3) = plotting.subplots(1, 3, size=(4.2, 3.8))
+    fig, (ax1, ax2, ax3) = plotting.subplots(1, 3, size=(4.4, 3.8), layout="constrained")
     plotting.confusion_matrix(ax1, cm, names)
     toks = [t for t, _ in top][::-1]
     ax2.barh(range(len(toks)), [r for _, r in top][::-1])
@@ -178,6 +178,8 @@ def _figures(ctx, cm, names, top, spam_prob, y_test):
     bins = np.linspace(0, 1, 26)
     ax3.hist(spam_prob[y_test == 0], bins=bins, alpha=0.6, label=names[0], log=True)
     ax3.hist(spam_prob[y_test == 1], bins=bins, alpha=0.6, label=names[1], log=True)
+    ax3.set_ylim(bottom=0.5)   # a log axis from 0.5 shows bars of a single message
+    ax3.set_ylabel("messages (log scale)")
     ax3.set_xlabel(f"P({names[1]} | message)")
     ax3.set_title("posterior on the test split")
     ax3.legend(fontsize=8)

@@ -107,10 +107,13 @@ def _figure_ellipse(ctx, A, w, V, real, info):
         for i in range(2):
             v = np.real(V[:, i])
             lam = float(np.real(w[i]))
-            ax.annotate("", xy=v, xytext=(0, 0),
-                        arrowprops={"arrowstyle": "->", "color": "tab:blue", "lw": 1.5})
-            ax.annotate("", xy=lam * v, xytext=(0, 0),
-                        arrowprops={"arrowstyle": "->", "color": "tab:red", "lw": 2})
+            # Av = λv drawn first and thick, v on top of it (dashed) so both stay visible.
+            ax.annotate("", xy=lam * v, xytext=(0, 0), zorder=2,
+                        arrowprops={"arrowstyle": "->", "color": "tab:red", "lw": 3,
+                                    "alpha": 0.7})
+            ax.annotate("", xy=v, xytext=(0, 0), zorder=3,
+                        arrowprops={"arrowstyle": "->", "color": "tab:blue", "lw": 1.5,
+                                    "linestyle": "--"})
             ax.text(*(lam * v * 1.08), f"λ{i + 1} = {lam:.3g}", color="tab:red", fontsize=9)
     else:
         ax.text(0.02, 0.02, "complex eigenvalues: no real direction is only stretched",

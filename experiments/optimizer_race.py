@@ -81,12 +81,15 @@ def run(cfg, key, ctx):
     fig, (ax1, ax2) = plotting.subplots(1, 2, size=(5.5, 4.6))
     L.draw_paths(ax1, surface, paths, f"{surface}: {cfg.train.steps} steps "
                  f"({cfg.optimizer.impl})")
+    floor = 1e-7   # float32 cannot resolve f − f* below about this near f* = O(1)
     for label, losses in curves.items():
         shift = 0.25 if surface == "saddle" else 0.0  # f ≥ −1/4 there
-        ax2.plot(np.arange(len(losses)), losses + shift, label=label)
+        gap = np.maximum(np.asarray(losses, float) + shift, floor)
+        ax2.plot(np.arange(len(losses)), gap, label=label)
     ax2.set_yscale("log")
     ax2.set_xlabel("step")
-    ax2.set_ylabel("f − f*" if surface != "saddle" else "f + 1/4")
+    ax2.set_ylabel(("f − f*" if surface != "saddle" else "f + 1/4") +
+                   f"  (floored at {floor:g})")
     ax2.grid(True, alpha=0.3)
     ax2.legend(fontsize=8)
     ctx.save_figure(fig, "race")

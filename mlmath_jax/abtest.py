@@ -27,6 +27,7 @@ import jax.numpy as jnp
 from jax import lax
 from jax.scipy import special
 
+from mlmath_jax._util import as_float as _float
 from mlmath_jax.errors import UserError
 
 ALTERNATIVES = ("two-sided", "greater", "less")
@@ -51,11 +52,6 @@ class TestResult(NamedTuple):
     ci_low: jax.Array
     ci_high: jax.Array
     df: jax.Array
-
-
-def _float(x):
-    x = jnp.asarray(x)
-    return x if jnp.issubdtype(x.dtype, jnp.floating) else x.astype(jnp.result_type(float))
 
 
 def _check_alternative(alternative: str) -> None:

@@ -29,6 +29,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+from mlmath_jax._util import as_float as _as_float
 from mlmath_jax.errors import UserError
 
 
@@ -81,11 +82,6 @@ def _back_substitute(U: jax.Array, C: jax.Array) -> jax.Array:
 
 def _is_concrete(x) -> bool:
     return not isinstance(x, jax.core.Tracer)
-
-
-def _as_float(A) -> jax.Array:
-    A = jnp.asarray(A)
-    return A if jnp.issubdtype(A.dtype, jnp.floating) else A.astype(jnp.result_type(float))
 
 
 def _check_square(A) -> None:

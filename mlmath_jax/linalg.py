@@ -30,13 +30,8 @@ import jax.numpy as jnp
 from jax import lax
 
 from mlmath_jax import registry, trig
+from mlmath_jax._util import as_float as _float
 from mlmath_jax.errors import UserError
-
-
-def _float(x) -> jax.Array:
-    x = jnp.asarray(x)
-    return x if jnp.issubdtype(x.dtype, jnp.floating) else x.astype(jnp.result_type(float))
-
 
 # ================================================================================ vectors
 

@@ -31,6 +31,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.scipy import special
 
+from mlmath_jax._util import as_float as _float
 from mlmath_jax.abtest import (
     ABTestResult,
     TestResult,
@@ -84,13 +85,6 @@ def _prob(name, p):
 
 def _positive(name, x):
     _check(name, x, lambda v: v > 0, "a number > 0")
-
-
-def _float(x, dtype=None):
-    x = jnp.asarray(x)
-    if dtype is not None:
-        return x.astype(dtype)
-    return x if jnp.issubdtype(x.dtype, jnp.floating) else x.astype(jnp.result_type(float))
 
 
 def _checked(check: Callable, fn: Callable, doc: str) -> Callable:

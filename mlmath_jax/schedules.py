@@ -28,15 +28,9 @@ from collections.abc import Callable
 import jax
 import jax.numpy as jnp
 
+from mlmath_jax._util import as_float as _float
+
 Schedule = Callable[[jax.Array], jax.Array]
-
-
-def _float(count):
-    """The count as a float array (ints go to the default float dtype)."""
-    count = jnp.asarray(count)
-    if jnp.issubdtype(count.dtype, jnp.integer):
-        count = count.astype(jnp.result_type(float))
-    return count
 
 
 def constant(value: float) -> Schedule:

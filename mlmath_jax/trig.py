@@ -21,12 +21,8 @@ import jax
 import jax.numpy as jnp
 
 from mlmath_jax import registry
+from mlmath_jax._util import as_float as _float
 from mlmath_jax.errors import UserError
-
-
-def _float(x) -> jax.Array:
-    x = jnp.asarray(x)
-    return x if jnp.issubdtype(x.dtype, jnp.inexact) else x.astype(jnp.result_type(float))
 
 
 def unit_circle(theta) -> tuple[jax.Array, jax.Array]:

@@ -28,6 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.experimental import sparse
 
+from mlmath_jax._util import as_float
 from mlmath_jax.explog import log_softmax
 from mlmath_jax.metrics import binary_metrics, confusion_matrix  # noqa: F401
 
@@ -36,10 +37,7 @@ def _as_counts(counts, dtype=None):
     """A float array (or BCOO) of counts; sparse input stays sparse."""
     if isinstance(counts, sparse.BCOO):
         return counts if dtype is None else counts.astype(dtype)
-    counts = jnp.asarray(counts, dtype)
-    if not jnp.issubdtype(counts.dtype, jnp.floating):
-        counts = counts.astype(jnp.result_type(float))
-    return counts
+    return as_float(counts, dtype)
 
 
 class NBParams(NamedTuple):

@@ -7,7 +7,6 @@ row note inside the suite, not a skip.
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 
@@ -15,17 +14,10 @@ from mlmath_jax import bench
 from mlmath_jax.bench.harness import SCALES, CaseResult, Row, measure, table_rows
 from mlmath_jax.errors import UserError
 
+from .helpers import shared_data
 
-def _data_dir() -> Path | None:
-    root = Path(__file__).resolve().parents[1]
-    for c in (os.environ.get("MLMATH_SHARED_DATA", "/work/shared/data"),
-              root.parent / "shared" / "data"):
-        if c and Path(c).is_dir():
-            return Path(c)
-    return None  # the cases then use random data of the same shapes (and say so)
-
-
-CTX = bench.Context(SCALES["toy"], _data_dir())
+# Without the shared data the cases use random data of the same shapes (and say so).
+CTX = bench.Context(SCALES["toy"], shared_data())
 
 # Loose agreement bounds between mlmath_jax and the peer at toy size (float32).
 AGREE = {

@@ -2,9 +2,7 @@
 NumPy arrays written here; and the real MNIST test files when present."""
 
 import gzip
-import os
 import struct
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,15 +10,7 @@ import pytest
 from mlmath_jax import data
 from mlmath_jax.errors import UserError
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _shared_data() -> Path | None:
-    for candidate in (os.environ.get("MLMATH_SHARED_DATA"), ROOT.parent / "shared" / "data",
-                      "/work/shared/data"):
-        if candidate and (Path(candidate) / "mnist").is_dir():
-            return Path(candidate)
-    return None
+from .helpers import shared_data
 
 
 @pytest.mark.parametrize("compress", [False, True])
@@ -58,11 +48,11 @@ def test_bad_files(tmp_path):
 
 
 def test_real_mnist_when_present():
-    shared = _shared_data()
-    if shared is None:
+    mnist = shared_data("mnist")
+    if mnist is None:
         pytest.skip("the shared MNIST files (../shared/data/mnist) are not on this machine")
-    images = data.read_idx(shared / "mnist" / "t10k-images-idx3-ubyte.gz")
-    labels = data.read_idx(shared / "mnist" / "t10k-labels-idx1-ubyte.gz")
+    images = data.read_idx(mnist / "t10k-images-idx3-ubyte.gz")
+    labels = data.read_idx(mnist / "t10k-labels-idx1-ubyte.gz")
     assert images.shape == (10000, 28, 28) and images.dtype == np.uint8
     assert labels.shape == (10000,) and set(np.unique(labels)) == set(range(10))
     # Each digit appears roughly a tenth of the time in the MNIST test set.

@@ -5,8 +5,6 @@ accuracy on the real SMS Spam Collection when that file is present.
 Tolerances: float32 log-probabilities atol 1e-4 (sums of ~10² terms); float64 1e-10.
 """
 
-import os
-from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -18,16 +16,7 @@ from sklearn.naive_bayes import MultinomialNB
 from mlmath_jax import data, text
 from mlmath_jax.models import naive_bayes as nb
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _sms_path() -> Path | None:
-    candidates = [os.environ.get("MLMATH_SHARED_DATA"), ROOT.parent / "shared" / "data",
-                  "/work/shared/data"]
-    for c in candidates:
-        if c and (Path(c) / "sms_spam_collection.tsv").is_file():
-            return Path(c) / "sms_spam_collection.tsv"
-    return None
+from .helpers import ROOT, shared_data
 
 
 def _random_counts(seed=0, n=120, v=40, c=3):
@@ -104,7 +93,7 @@ def test_metrics_and_top_tokens():
 
 
 def test_sms_spam_collection_accuracy():
-    path = _sms_path()
+    path = shared_data("sms_spam_collection.tsv")
     if path is None:
         pytest.skip("sms_spam_collection.tsv not found (set MLMATH_SHARED_DATA)")
     labels, texts = data.read_labeled_text(path)

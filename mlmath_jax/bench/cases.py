@@ -93,20 +93,6 @@ def need_torch():
     return torch
 
 
-_TRACE_ERRORS = (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError,
-                 jax.errors.TracerIntegerConversionError, jax.errors.TracerArrayConversionError)
-
-
-def jit_or_plain(fn, *args):
-    """``jax.jit(fn)`` when ``fn`` traces, else ``fn`` itself; returns (callable, note)."""
-    jitted = jax.jit(fn)
-    try:
-        block(jitted(*args))
-        return jitted, ""
-    except _TRACE_ERRORS as exc:
-        return fn, f"not jittable as a whole ({type(exc).__name__}); called as is"
-
-
 def copy_tree(tree):
     return jax.tree.map(lambda a: jnp.array(a, copy=True), tree)
 
@@ -479,8 +465,7 @@ def case_pagerank(ctx: Context, res: CaseResult) -> None:
     G.add_edges_from(zip(src.tolist(), dst.tolist(), strict=True))
     build = time.perf_counter() - start
     sj, dj = jnp.asarray(src), jnp.asarray(dst)
-    ours, jit_note = jit_or_plain(lambda s, d: linalg.pagerank_edges(s, d, n, damping=0.85),
-                                  sj, dj)
+    ours = jax.jit(lambda s, d: linalg.pagerank_edges(s, d, n, damping=0.85))
     ref = nx.pagerank(G, alpha=0.85)
     mine = _scores(ours(sj, dj), n)
     theirs = np.array([ref[i] for i in range(n)])
@@ -488,8 +473,7 @@ def case_pagerank(ctx: Context, res: CaseResult) -> None:
                  "networkx": lambda: nx.pagerank(G, alpha=0.85) and None},
                 ctx.scale, slow=("networkx",))
     res.rows.append(Row("pagerank", f"linalg.pagerank_edges ({n:,} nodes, {len(src):,} edges)",
-                        t["ours"], "networkx.pagerank", t["networkx"], 3.0, "≥ 3×",
-                        note=jit_note))
+                        t["ours"], "networkx.pagerank", t["networkx"], 3.0, "≥ 3×"))
     res.checks["pagerank_l1_diff"] = float(np.sum(np.abs(mine - theirs)))
     res.notes.append(f"pagerank: max |ours − networkx| = {np.max(np.abs(mine - theirs)):.1e} "
                      f"(scores ~{1 / n:.0e}), L1 {np.sum(np.abs(mine - theirs)):.1e}; both at "
@@ -509,18 +493,18 @@ def case_pca(ctx: Context, res: CaseResult) -> None:
     if ctx.scale.toy:
         X = np.ascontiguousarray(X[:, 392:520])  # 128 middle pixels keep the toy run short
     Xj = jnp.asarray(X)
-    ours, jit_note = jit_or_plain(lambda a: linalg.pca(a, k), Xj)
+    ours = jax.jit(lambda a: linalg.pca(a, k))
     mine = ours(Xj)
     sk = PCA(n_components=k).fit(X)
     diff = np.max(np.abs(np.asarray(mine.explained_variance_ratio) -
                          sk.explained_variance_ratio_))
-    svd, _ = jit_or_plain(lambda a: linalg.pca(a, k, method="svd"), Xj)
+    svd = jax.jit(lambda a: linalg.pca(a, k, method="svd"))
     sides = {"ours": lambda: ours(Xj), "sklearn": lambda: PCA(n_components=k).fit(X),
              "svd": lambda: svd(Xj)}
     t = measure(sides, ctx.scale)
     peer = f"sklearn PCA ({sk._fit_svd_solver})"
     res.rows.append(Row("pca", f"linalg.pca ({n:,}×{X.shape[1]}, k={k}, method='auto')",
-                        t["ours"], peer, t["sklearn"], 1.0, "≥ 1×", note=jit_note))
+                        t["ours"], peer, t["sklearn"], 1.0, "≥ 1×"))
     res.rows.append(Row("pca", f"linalg.pca(method='svd') ({n:,}×{X.shape[1]})", t["svd"],
                         peer, t["sklearn"], None, "—",
                         note="the full SVD, for comparison; 'auto' picks covariance here"))

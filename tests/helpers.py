@@ -28,3 +28,14 @@ def mlmath(*args: str, cwd: Path | None = None, timeout: float = 300, **kw):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "mlmath_jax", *args], cwd=cwd or ROOT,
                           capture_output=True, text=True, timeout=timeout, env=env, **kw)
+
+
+def tol(dtype) -> dict:
+    """Tolerances for exact formulas at a dtype, as ``assert_allclose`` keyword arguments
+    (docs/CONVENTIONS.md §5): float32 rtol 1e-5 / atol 1e-6, float64 rtol 1e-10 / atol 1e-12.
+    Iterative methods loosen these explicitly, with the reason beside the test."""
+    import numpy as np
+
+    if np.dtype(dtype) == np.float64:
+        return {"rtol": 1e-10, "atol": 1e-12}
+    return {"rtol": 1e-5, "atol": 1e-6}

@@ -62,7 +62,7 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "mlmath"), "tour", *rest])
     if cmd == "bench":
         return subprocess.call([str(BIN / "mlmath"), "bench", *rest])
-    return subprocess.call([str(PY), "-m", "pytest", "-n", "2", "-q", *rest])
+    return subprocess.call([str(PY), "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-q", *rest])
 
 
 if __name__ == "__main__":

@@ -82,6 +82,8 @@ class RunContext:
         self._mode = "off" if quiet else ("rich" if interactive else "plain")
         self._metrics = open(self.run_dir / "metrics.jsonl", "w", encoding="utf-8")
         self.figures: list[str] = []
+        self.captions: dict[str, str] = {}
+        self.observations: list = []
         self.compile_seconds = 0.0
         self.train_seconds = 0.0
         self.steps = 0
@@ -106,8 +108,12 @@ class RunContext:
         """A path inside the run directory for an extra artefact."""
         return self.run_dir / name
 
-    def save_figure(self, fig, name: str) -> Path:
-        """Save a matplotlib figure as ``<name>.png`` in the run directory and close it."""
+    def save_figure(self, fig, name: str, caption: str | None = None) -> Path:
+        """Save a matplotlib figure as ``<name>.png`` in the run directory and close it.
+
+        ``caption`` is shown under the figure in the report; it must be true for every
+        value the schema allows, or be built from this run's numbers (see :meth:`observe`).
+        """
         import matplotlib.pyplot as plt
 
         path = self.run_dir / f"{name}.png"
@@ -115,7 +121,20 @@ class RunContext:
         plt.close(fig)
         if path.name not in self.figures:
             self.figures.append(path.name)
+        if caption:
+            self.captions[path.name] = caption
         return path
+
+    # -- observations -------------------------------------------------------------------------
+    def observe(self, claim: str, holds, otherwise: str) -> bool:
+        """Report what this run found: ``claim`` (built from the run's numbers) is printed
+        as a fact only when ``holds`` is true; else the page prints ``otherwise``, which
+        says what happened instead. Returns ``bool(holds)``."""
+        from mlmath_jax.runner.lesson import Observation
+
+        held = bool(holds)
+        self.observations.append(Observation(claim, held, otherwise))
+        return held
 
     # -- terminal ---------------------------------------------------------------------------
     def progress(self, total: int, desc: str = "train") -> Progress:

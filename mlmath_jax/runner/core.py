@@ -28,6 +28,7 @@ from types import ModuleType
 from mlmath_jax.errors import ConfigError, Diverged, UserError
 from mlmath_jax.runner import schema as S
 from mlmath_jax.runner.context import RunContext, jsonable
+from mlmath_jax.runner.lesson import lesson_for
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -97,6 +98,7 @@ class Prepared:
     cfg: S.Config
     expect: str = "ok"      # the status a tour expects (from [tour] expect)
     overrides: dict = field(default_factory=dict)
+    tour_overrides: dict = field(default_factory=dict)   # the [tour] budget, when touring
 
 
 def read_toml(path: str | os.PathLike) -> dict:
@@ -143,7 +145,26 @@ def prepare(path: str | os.PathLike, sets: list[str] | tuple[str, ...] = (),
             module.check(cfg)
     except ConfigError as exc:
         raise ConfigError(f"{p}: {exc}") from None
-    return Prepared(p, p.stem, module, cfg, expect, overrides)
+    budget = {}
+    if tour and tour_table:
+        full = S.resolve(S.merge(raw, sets_table), module.SCHEMA, p.parent).to_dict()
+        for key, value in _flatten(tour_table).items():
+            node = full
+            for part in key.split("."):
+                node = node.get(part) if isinstance(node, dict) else None
+            budget[key] = {"tour": value, "full": node}
+    return Prepared(p, p.stem, module, cfg, expect, overrides, budget)
+
+
+def _flatten(table: dict, prefix: str = "") -> dict:
+    """``{"train": {"steps": 5}}`` → ``{"train.steps": 5}``."""
+    out = {}
+    for k, v in table.items():
+        if isinstance(v, dict):
+            out.update(_flatten(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
 
 
 # -------------------------------------------------------------------------------- runs
@@ -265,9 +286,19 @@ def execute(prep: Prepared, out_root: str | os.PathLike = "runs", *, run_dir: Pa
         "steps_per_second": (round(ctx.steps / run_seconds, 2)
                              if ctx.steps and run_seconds else None),
         "figures": ctx.figures,
+        "captions": ctx.captions,
+        "observations": [{"text": o.text, "held": o.held, "claim": o.claim}
+                         for o in ctx.observations],
     })
+    lesson = lesson_for(prep.module, cfg)
+    if lesson is not None:
+        summary["lesson"] = {"title": lesson.title, "chapter": lesson.chapter,
+                             "main_figure": lesson.main_figure, "headline": lesson.headline}
+    if prep.tour_overrides:
+        summary["tour"] = {"budget": prep.tour_overrides,
+                           "full_command": f"mlmath run {prep.path}"}
     write_json_atomic(run_dir / "summary.json", summary)
-    write_report(run_dir, summary, cfg.to_dict())
+    write_report(run_dir, summary, cfg.to_dict(), lesson=lesson, config_path=prep.path)
     if pending is not None:
         raise pending
     return Outcome(status, run_dir, summary, EXIT[status], message)

@@ -65,7 +65,9 @@ def run_tour(configs_dir: Path | None = None, out_root: str | Path = "runs",
                      "description": outcome.summary.get("description", ""),
                      "status": outcome.status, "expected": prep.expect,
                      "run_dir": path.stem, "metrics": outcome.summary.get("metrics", {}),
-                     "seconds": outcome.summary.get("wall_seconds")})
+                     "seconds": outcome.summary.get("wall_seconds"),
+                     "lesson": outcome.summary.get("lesson"),
+                     "figures": outcome.summary.get("figures", [])})
         if outcome.status != prep.expect:
             print(f"{path.stem}: {outcome.status} (expected {prep.expect}) "
                   f"{outcome.message}", file=sys.stderr)

@@ -1476,8 +1476,9 @@ def _derive_steps(t: Node, x: str, steps: list):
             step("exponential rule" + (" and chain rule" if v != Var(x) else ""),
                  _mul_text([outer, _dtext(v, x)]), [v])
         case BinOp("^", u, v):
+            inner = _mul_text([_dtext(v, x), Call("log", u)])
             step("general power rule (logarithmic differentiation)",
-                 f"{_wrap(t, _prec(t) >= _PREC_MUL)}*({_mul_text([_dtext(v, x), Call('log', u)])} + "
+                 f"{_wrap(t, _prec(t) >= _PREC_MUL)}*({inner} + "
                  f"{_mul_text([v, _dtext(u, x)])}/{_wrap(u, _prec(u) > 4)})", [u, v])
         case Call(fn, args):
             row = FUNCTIONS[fn]

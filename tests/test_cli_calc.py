@@ -53,11 +53,10 @@ def test_calc_bad_input_exits_2_with_a_message(capsys, text, message):
     assert "nan" not in err.split("\n")[0].lower().split() and "Traceback" not in err
 
 
-def test_calc_syntax_error_caret(capsys):
+def test_calc_syntax_error_is_one_line(capsys):
     code, _, err = run(capsys, "calc", "3 + * 4")
-    lines = err.splitlines()
-    assert code == 2 and lines[1].strip() == "3 + * 4"
-    assert lines[2].index("^") == lines[1].index("*")
+    assert code == 2 and len(err.splitlines()) == 1
+    assert "position 5" in err and "3 + * 4" in err
 
 
 def test_diff_prints_simplified_derivative(capsys):

@@ -99,7 +99,7 @@ def test_issue_15_simplifications(text, correct):
 
 # --------------------------------------------------------------- simplify and diff
 
-@examples(150)
+@examples(100)
 @given(trees)
 def test_simplify_keeps_the_value_everywhere_it_is_defined(t):
     s = expr.simplify(t)
@@ -112,7 +112,7 @@ def test_simplify_keeps_the_value_everywhere_it_is_defined(t):
         assert b is not None and close(a, b), f"{t} -> {s} at x={x}: {a} vs {b}"
 
 
-@examples(150)
+@examples(100)
 @given(trees)
 def test_simplified_derivative_equals_the_unsimplified_one(t):
     raw = expr.diff(t, "x", simplify_result=False)
@@ -254,7 +254,7 @@ def only_user_errors(fn, *args, **kw):
         return None
 
 
-@examples(200)
+@examples(120)
 @given(texts)
 def test_no_exception_but_user_error_on_the_host_paths(text):
     t = only_user_errors(expr.parse, text)
@@ -288,7 +288,7 @@ def test_jax_functions_follow_ieee_and_never_raise(text):
     assert math.isnan(v) or close(v, ref, rtol=1e-9) or abs(ref) > 1e300, text
 
 
-@examples(60)
+@examples(40)
 @given(texts)
 def test_cli_calc_and_diff_exit_0_or_2_without_traceback(text):
     import contextlib

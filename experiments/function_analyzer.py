@@ -29,7 +29,7 @@ SCHEMA = {
 
 def check(cfg):
     try:
-        tree = expr.parse(cfg.function.expression)
+        tree = expr.check_constants(expr.parse(cfg.function.expression))
     except UserError as exc:
         raise ConfigError(f"function.expression: {exc}") from None
     extra = [v for v in expr.variables(tree) if v != "x"]

@@ -20,7 +20,7 @@ evaluations of f and f' = ``jax.grad(f)`` over the grid.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -31,7 +31,12 @@ from mlmath_jax.errors import UserError
 
 
 def as_function(f, var: str = "x") -> Callable:
-    """A callable from a callable, an expression string or tree (in one variable)."""
+    """A callable from a callable, an expression string or tree (in one variable).
+
+    Example:
+      >>> float(as_function("x^2 + 1")(3.0))
+      10.0
+    """
     if callable(f) and not isinstance(f, expr.Node):
         return f
     if isinstance(f, str | expr.Node):
@@ -51,7 +56,9 @@ def compose(*fs) -> Callable:
       >>> f = lambda x: 2 * x + 3
       >>> g = lambda x: x ** 2 - 2
       >>> compose(g, f)(4.0)     # g(f(4)) = g(11) = 119
+      119.0
       >>> compose(f, g)(2.0)     # f(g(2)) = f(2) = 7
+      7.0
     """
     if not fs:
         raise UserError("compose needs at least one function")
@@ -98,7 +105,8 @@ def inverse(f, y, lo: float, hi: float, tol: float | None = None, n_check: int =
         outside [f(lo), f(hi)].
 
     Example:
-      >>> inverse(lambda x: 2 * x + 3, 11.0, -100, 100)   # (11 − 3)/2 = 4
+      >>> round(float(inverse(lambda x: 2 * x + 3, 11.0, -100, 100)), 4)   # (11 − 3)/2
+      4.0
     """
     fn = as_function(f)
     xs = _grid(lo, hi, n_check)
@@ -122,7 +130,12 @@ def inverse(f, y, lo: float, hi: float, tol: float | None = None, n_check: int =
 
 
 def inverse_function(f, lo: float, hi: float) -> Callable:
-    """f⁻¹ as a function of y (see :func:`inverse`)."""
+    """f⁻¹ as a function of y (see :func:`inverse`).
+
+    Example:
+      >>> round(float(inverse_function("x^3", 0, 3)(8.0)), 4)
+      2.0
+    """
     return lambda y: inverse(f, y, lo, hi)
 
 
@@ -130,7 +143,8 @@ def domain(f, lo: float, hi: float, n: int = 2001) -> list[tuple[float, float]]:
     """Sub-intervals of [lo, hi] where f is finite, probed on an n-point grid.
 
     Example:
-      >>> domain("sqrt(x)", -1, 1)    # ≈ [(0.0, 1.0)]
+      >>> domain("sqrt(x)", -1, 1)
+      [(0.0, 1.0)]
     """
     fn = as_function(f)
     xs = _grid(lo, hi, n)
@@ -152,7 +166,8 @@ def value_range(f, lo: float, hi: float, n: int = 2001) -> tuple[float, float]:
     (±inf where f is unbounded near a pole).
 
     Example:
-      >>> value_range("x^2", -2, 2)   # (0, 4): f(x) = x² sends −2 and 2 to 4
+      >>> value_range("x^2", -2, 2)   # f(x) = x² sends −2 and 2 to 4
+      (0.0, 4.0)
     """
     fn = as_function(f)
     xs = _grid(lo, hi, n)
@@ -171,34 +186,52 @@ def value_range(f, lo: float, hi: float, n: int = 2001) -> tuple[float, float]:
 
 # ------------------------------------------------------------------------------ analyze
 
-@dataclass(frozen=True)
-class Extremum:
-    """A local extremum: ``kind`` is "min" or "max"."""
+class Extremum(NamedTuple):
+    """A local extremum of :func:`analyze`.
+
+    Fields:
+      x: where it is.
+      y: f(x).
+      kind: ``"min"`` or ``"max"``.
+    """
 
     x: float
     y: float
     kind: str
 
 
-@dataclass(frozen=True)
-class VerticalAsymptote:
-    """x = ``x`` with f → ``left``·∞ as x → x⁻ and ``right``·∞ as x → x⁺ (signs ±1)."""
+class VerticalAsymptote(NamedTuple):
+    """A pole of :func:`analyze`: f → ``left``·∞ as t → x⁻ and ``right``·∞ as t → x⁺.
+
+    Fields:
+      x: where the pole is.
+      left: the sign (±1) of the blow-up from the left.
+      right: the sign (±1) of the blow-up from the right.
+    """
 
     x: float
     left: int
     right: int
 
 
-@dataclass
-class Analysis:
-    """The result of :func:`analyze` (all lists sorted by x)."""
+class Analysis(NamedTuple):
+    """The result of :func:`analyze` (all lists sorted by x).
 
-    roots: list[float] = field(default_factory=list)
-    extrema: list[Extremum] = field(default_factory=list)
-    increasing: list[tuple[float, float]] = field(default_factory=list)
-    decreasing: list[tuple[float, float]] = field(default_factory=list)
-    vertical_asymptotes: list[VerticalAsymptote] = field(default_factory=list)
-    horizontal_asymptotes: dict[str, float | None] = field(default_factory=dict)
+    Fields:
+      roots: zeros of f.
+      extrema: :class:`Extremum` list (poles excluded).
+      increasing: (a, b) intervals where f increases.
+      decreasing: (a, b) intervals where f decreases.
+      vertical_asymptotes: :class:`VerticalAsymptote` list.
+      horizontal_asymptotes: ``{"-inf": y or None, "+inf": y or None}``.
+    """
+
+    roots: list
+    extrema: list
+    increasing: list
+    decreasing: list
+    vertical_asymptotes: list
+    horizontal_asymptotes: dict
 
 
 def _blows_up(fn: Callable, c: float, side: int, h: float) -> int:
@@ -213,7 +246,9 @@ def _blows_up(fn: Callable, c: float, side: int, h: float) -> int:
     if not np.all(np.isfinite(vals)):
         fin = vals[np.isfinite(vals)]
         return int(np.sign(fin[-1])) if fin.size and abs(fin[-1]) > 1e3 else 0
-    growing = np.all(np.diff(mags) > 0) and mags[-1] > 5 * mags[0] and mags[-1] > 1e2
+    # without bound: each tenfold step closer at least doubles |f| (a pole of any order
+    # p > 0.3 grows by 10^p); a tall but finite bump levels off and is not a pole
+    growing = (mags.size >= 2 and np.all(mags[1:] > 2 * mags[:-1]) and mags[-1] > 1e2)
     return int(np.sign(vals[-1])) if growing else 0
 
 
@@ -233,7 +268,9 @@ def _poles(fn: Callable, xs: np.ndarray, ys: np.ndarray) -> list[VerticalAsympto
     for i in range(1, len(xs) - 1):                                     # even-order poles
         if np.isfinite(ys[i]) and mags[i] >= mags[i - 1] and mags[i] >= mags[i + 1] \
                 and mags[i] > 10 * np.median(mags[np.isfinite(mags)]) + 1:
-            candidates.append(float(xs[i]))
+            # the pole lies between the neighbours, wherever the grid fell: find where
+            # |f| peaks (golden-section search), then test the growth on both sides
+            candidates.append(_peak(fn, float(xs[i - 1]), float(xs[i + 1])))
     out: list[VerticalAsymptote] = []
     for c in sorted(candidates):
         if out and abs(c - out[-1].x) < 2 * h:
@@ -242,6 +279,36 @@ def _poles(fn: Callable, xs: np.ndarray, ys: np.ndarray) -> list[VerticalAsympto
         if left and right:
             out.append(VerticalAsymptote(float(c), left, right))
     return out
+
+
+def _peak(fn: Callable, a: float, b: float, iters: int = 80) -> float:
+    """argmax |f| on [a, b] by golden-section search (|f| unimodal near a pole)."""
+    dtype = _dtype()
+
+    def mag(t):
+        with np.errstate(all="ignore"):
+            v = float(fn(jnp.asarray(t, dtype)))
+        return np.inf if not np.isfinite(v) else abs(v)
+
+    g = (np.sqrt(5.0) - 1) / 2
+    c, d = b - g * (b - a), a + g * (b - a)
+    mc, md = mag(c), mag(d)
+    for _ in range(iters):
+        if np.isinf(mc):
+            return c
+        if np.isinf(md):
+            return d
+        if mc >= md:
+            b, d, md = d, c, mc
+            c = b - g * (b - a)
+            mc = mag(c)
+        else:
+            a, c, mc = c, d, md
+            d = a + g * (b - a)
+            md = mag(d)
+        if b - a <= 4 * np.finfo(np.dtype(dtype)).eps * max(1.0, abs(a)):
+            break
+    return (a + b) / 2
 
 
 def _refine_sign_change(fn: Callable, a: float, b: float) -> float:
@@ -279,12 +346,19 @@ def analyze(f, lo: float, hi: float, n: int = 2001) -> Analysis:
       n: grid points for bracketing (features closer than (hi − lo)/n may merge).
 
     Returns:
-      :class:`Analysis`.
+      :class:`Analysis`. Poles are found where |f| blows up: a sign change of f that
+      bisection narrows to a blow-up (odd order), or a peak of |f| that a golden-section
+      search narrows to one (even order), each confirmed by |f| at least doubling at
+      every tenfold step closer from both sides; extrema within two grid steps of a
+      pole are not reported.
 
     Example:
       >>> a = analyze("x^3 - 3*x + 1", -3, 3)
-      >>> a.extrema   # max at x = −1 (y = 3), min at x = 1 (y = −1)
-      >>> analyze("1/(x - 2)", -5, 5).vertical_asymptotes   # x = 2: −∞ on the left, +∞ right
+      >>> [(e.kind, round(e.x, 4), round(e.y, 4)) for e in a.extrema]
+      [('max', -1.0, 3.0), ('min', 1.0, -1.0)]
+      >>> [(round(v.x, 4), v.left, v.right)
+      ...  for v in analyze("1/(x - 1)^2", -3, 3).vertical_asymptotes]
+      [(1.0, 1, 1)]
     """
     fn = as_function(f)
     dfn = jax.grad(lambda x: fn(x))

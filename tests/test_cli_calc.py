@@ -53,11 +53,10 @@ def test_calc_bad_input_exits_2_with_a_message(capsys, text, message):
     assert "nan" not in err.split("\n")[0].lower().split() and "Traceback" not in err
 
 
-def test_calc_syntax_error_caret(capsys):
+def test_calc_syntax_error_is_one_line(capsys):
     code, _, err = run(capsys, "calc", "3 + * 4")
-    lines = err.splitlines()
-    assert code == 2 and lines[1].strip() == "3 + * 4"
-    assert lines[2].index("^") == lines[1].index("*")
+    assert code == 2 and len(err.splitlines()) == 1
+    assert "position 5" in err and "3 + * 4" in err
 
 
 def test_diff_prints_simplified_derivative(capsys):
@@ -95,3 +94,88 @@ def test_exit_status_in_a_real_process():
                            "sqrt(-1)"], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 2 and "square root of a negative" in proc.stderr
+
+
+# ------------------------------------------------------------------ diff: the new paths
+
+def test_diff_prints_the_expression_in_parentheses(capsys):
+    code, out, _ = run(capsys, "diff", "x^3 + sin(x*2)")
+    assert code == 0 and out.startswith("d/dx (x^3 + sin(x*2)) = ")
+
+
+def test_diff_steps_is_a_numbered_derivation(capsys):
+    code, out, _ = run(capsys, "diff", "x^2*sin(x)", "--steps", "--at", "x=1")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].startswith("1. product rule: d/dx (x^2*sin(x)) = ")
+    assert lines[3] == "4. result: d/dx (x^2*sin(x)) = 2*x*sin(x) + x^2*cos(x)"
+    assert "symbolic" in lines[4]
+
+
+def test_diff_partial_with_wrt_and_several_at(capsys):
+    code, out, _ = run(capsys, "diff", "x^2*y + y^3", "--wrt", "y", "--at", "x=1,y=2")
+    assert code == 0 and out.splitlines()[0] == "d/dy (x^2*y + y^3) = x^2 + 3*y^2"
+    words = out.splitlines()[1].split()
+    assert float(words[words.index("symbolic") + 1]) == 13.0
+    code, out, _ = run(capsys, "diff", "x*y", "--var", "y", "--at", "x=3", "--at", "y=1")
+    assert code == 0 and "symbolic 3" in out
+
+
+@pytest.mark.parametrize("text, at, left, right", [
+    ("abs(x)", "x=0", "-1", "1"),
+    ("abs(x - 1)*2 + x", "x=1", "-1", "3"),
+    ("sqrt(x)", "x=0", "undefined", "+inf"),
+    ("floor(x)", "x=2", "+inf", "0"),
+])
+def test_diff_at_a_kink_says_not_differentiable(capsys, text, at, left, right):
+    code, out, err = run(capsys, "diff", text, "--at", at)
+    line = out.splitlines()[-1]
+    assert code == 0 and err == ""
+    assert "not differentiable" in line and "jax.grad" not in line
+    assert f"left derivative {left}" in line and f"right derivative {right}" in line
+
+
+def test_diff_smooth_through_abs_is_compared(capsys):
+    code, out, _ = run(capsys, "diff", "abs(x)^2", "--at", "x=0")
+    assert code == 0 and "symbolic 0" in out and "jax.grad 0" in out
+
+
+def test_diff_issue_15_example_now_agrees(capsys):
+    code, out, _ = run(capsys, "diff", "(2*x)^4", "--at", "x=1")
+    assert code == 0 and "d/dx ((2*x)^4) = 64*x^3" in out and "symbolic 64" in out
+
+
+def test_diff_disagreement_is_a_failure_exit_1(capsys, monkeypatch):
+    real = expr.diff
+    monkeypatch.setattr(expr, "diff", lambda t, v="x", **k: expr.simplify(
+        expr.BinOp("*", expr.Num(0.25), real(t, v))))
+    code, out, err = run(capsys, "diff", "(2*x)^4", "--at", "x=1")
+    assert code == 1 and "disagree" in err and len(err.splitlines()) == 1
+    assert "symbolic" not in out
+
+
+@pytest.mark.parametrize("argv", [
+    ["diff", "(x^2)^1e308"], ["diff", "x + 1/0"], ["calc", "x\n+1"],
+    ["diff", "x", "--at", "x=1\n"], ["diff", "5!"], ["calc", "2 % 0"],
+])
+def test_issue_14_inputs_exit_0_or_2_in_one_line(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code in (0, 2) and "Traceback" not in err
+    if code == 2:
+        assert len(err.splitlines()) == 1
+
+
+def test_calc_help_lists_every_function_of_the_table(capsys):
+    with pytest.raises(SystemExit):
+        main(["calc", "--help"])
+    out = capsys.readouterr().out
+    for name in expr.FUNCTIONS:
+        assert f"  {name}(" in out
+    assert "% (modulo" in out and "n! (factorial)" in out
+
+
+def test_diff_kink_in_a_real_process():
+    from tests.helpers import mlmath
+
+    proc = mlmath("diff", "abs(x)", "--at", "x=0", timeout=120)
+    assert proc.returncode == 0 and "not differentiable" in proc.stdout

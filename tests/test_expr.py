@@ -6,6 +6,8 @@ Oracles: Python's own arithmetic (``math``) for values, ``jax.grad`` for derivat
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -94,18 +96,25 @@ def test_fewest_parentheses(text, printed):
 
 # ----------------------------------------------------------------------------- errors
 
-def test_syntax_error_has_caret_under_position():
+def test_syntax_error_is_one_line_naming_the_position():
     with pytest.raises(expr.ExprSyntaxError) as info:
         expr.parse("3 + * 4")
-    lines = str(info.value).splitlines()
-    assert "position 5" in lines[0]
-    assert lines[1].strip() == "3 + * 4"
-    assert lines[2].index("^") == lines[1].index("*")
+    msg = str(info.value)
+    assert "position 5" in msg and '"3 + * 4"' in msg and "\n" not in msg
+    assert "3 + * 4"[info.value.pos] == "*"
     assert isinstance(info.value, UserError)             # the CLI: one message, exit 2
 
 
+@pytest.mark.parametrize("text", ["x +\n1", "x\r", "1 + \x00 2", "x\n[table]"])
+def test_a_line_break_or_control_character_is_one_line_error(text):
+    with pytest.raises(expr.ExprSyntaxError) as info:
+        expr.parse(text)
+    assert "\n" not in str(info.value) and "one line" in str(info.value)
+
+
 @pytest.mark.parametrize("text", ["", "3 +", "(1 + 2", "1 + 2)", "2 $ 3", "sin x", "2 3",
-                                  "x ^", "()", "1..2", "1e999"])
+                                  "x ^", "()", "1..2", "1e999", "atan2(1)", "sin(1, 2)",
+                                  "log(1, 2, 3)", "!", "2 %"])
 def test_syntax_errors(text):
     with pytest.raises(expr.ExprSyntaxError):
         expr.parse(text)
@@ -296,3 +305,137 @@ def test_simplify_keeps_the_value(t, x):
         b = float(expr.to_function(expr.simplify(t), "x")(x64))
         if math.isfinite(a) and abs(a) < 1e8:
             assert b == pytest.approx(a, rel=1e-9, abs=1e-9), str(t)
+
+
+# -------------------------------------------------------------- the table, new functions
+
+@pytest.mark.parametrize("text, expected", [
+    ("ln(e^2)", 2.0), ("log2(8)", 3.0), ("log10(1000)", 3.0), ("log(81, 3)", 4.0),
+    ("asin(0.5)", math.asin(0.5)), ("acos(-0.3)", math.acos(-0.3)),
+    ("atan(2)", math.atan(2)), ("atan2(1, -1)", math.atan2(1, -1)),
+    ("sinh(1.2)", math.sinh(1.2)), ("cosh(1.2)", math.cosh(1.2)),
+    ("tanh(0.4)", math.tanh(0.4)), ("asinh(2)", math.asinh(2)), ("acosh(2)", math.acosh(2)),
+    ("atanh(0.5)", math.atanh(0.5)), ("5!", 120.0), ("0!", 1.0), ("3!^2", 36.0),
+    ("2^3!", 64.0), ("-3!", -6.0), ("gamma(4.5)", math.gamma(4.5)), ("7 % 3", 1.0),
+    ("-7 % 3", (-7) % 3), ("7.5 % -2", 7.5 % -2), ("floor(-1.5) + ceil(1.2)", 0.0),
+    ("ln(e^2) + 5!", 122.0),
+])
+def test_new_functions_match_python_math_and_jnp(text, expected):
+    assert expr.evaluate_checked(text) == pytest.approx(expected, rel=1e-12)
+    with jax.enable_x64(True):
+        assert float(expr.evaluate(text)) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("text, what", [
+    ("asin(2)", "[-1, 1]"), ("acos(-1.5)", "[-1, 1]"), ("acosh(0.5)", "x >= 1"),
+    ("atanh(1)", "(-1, 1)"), ("ln(-1)", "ln of a negative"), ("log2(0)", "log2 of zero"),
+    ("log(8, 1)", "base"), ("log(8, -2)", "base"), ("(-1)!", "integers n >= 0"),
+    ("2.5!", "gamma(x + 1)"), ("gamma(-2)", "pole"), ("5 % 0", "modulo by zero"),
+    ("171!", "overflow"), ("sinh(1000)", "overflow"),
+])
+def test_new_functions_domain_errors(text, what):
+    with pytest.raises(expr.DomainError, match=re.escape(what)) as info:
+        expr.evaluate_checked(text)
+    assert "\n" not in str(info.value)
+
+
+def test_every_function_row_is_complete_and_listed_in_help():
+    helps = expr.function_help()
+    assert len(helps) == len(expr.FUNCTIONS)
+    for (name, row), line in zip(expr.FUNCTIONS.items(), helps, strict=True):
+        assert isinstance(row, expr.Function) and row.name == name
+        assert line.startswith(f"{name}(") and row.help in line
+        assert callable(row.jax) and callable(row.host)
+        if row.partials is not None:
+            assert len(row.partials) in row.arity
+    for name in ("ln", "log2", "log10", "asin", "acos", "atan", "atan2", "sinh", "cosh",
+                 "tanh", "asinh", "acosh", "atanh", "gamma", "factorial", "sign"):
+        assert name in expr.FUNCTIONS
+    assert not hasattr(expr, "check_depth")
+
+
+@pytest.mark.parametrize("name", [n for n, r in expr.FUNCTIONS.items()
+                                  if r.partials is not None])
+def test_every_derivative_rule_matches_jax_grad(name):
+    row = expr.FUNCTIONS[name]
+    args = ["0.3*x + 0.2", "x + 1.7"] if name != "acosh" else ["x + 1.9"]
+    text = f"{name}({', '.join(args[:max(row.arity)])})"
+    with jax.enable_x64(True):
+        f = expr.to_function(text, "x")
+        d = expr.to_function(expr.diff(text, "x"), "x")
+        for x in (0.35, 0.8):
+            x64 = jnp.asarray(x, jnp.float64)
+            assert float(d(x64)) == pytest.approx(float(jax.grad(f)(x64)), rel=1e-10,
+                                                  abs=1e-12), text
+
+
+def test_print_parse_round_trip_of_new_syntax():
+    for text in ["5!", "x!^2", "(x + 1)!", "atan2(y, x)", "log(x, 2)", "x%3", "(x%3)!",
+                 "-(3!)", "2^x!"]:
+        t = expr.parse(text)
+        assert expr.parse(str(t)) == t, text
+
+
+# ------------------------------------------------------------------- IEEE vs checked
+
+def test_jax_evaluation_follows_ieee_and_never_raises():
+    assert math.isinf(float(expr.evaluate("1/0")))
+    assert math.isinf(float(expr.to_function("x + 1/0")(1.0)))
+    assert math.isnan(float(expr.evaluate("log(-1)")))
+    f = jax.jit(expr.to_function("x/0 + 0/0"))
+    assert math.isnan(float(f(1.0)))
+    with pytest.raises(expr.DomainError, match="division by zero"):
+        expr.evaluate_checked("1/0")
+    with pytest.raises(expr.DomainError, match="division by zero"):
+        expr.check_constants("x + 1/0")
+    assert expr.check_constants("x + log(2)") == expr.parse("x + log(2)")
+
+
+def test_huge_exponents_do_not_overflow_the_simplifier():
+    for text in ["(x^2)^1e308", "(2*x)^1e308", "(x^1e200)^1e200", "1e308*1e308*x",
+                 "(1e200*x)^2", "1e308 + 1e308 + x"]:
+        s, d = expr.simplify(text), expr.diff(text)
+        assert expr.parse(str(s)) is not None and expr.parse(str(d)) is not None
+
+
+# -------------------------------------------------------------------------- derivation
+
+def test_derivation_names_each_rule():
+    der = expr.derivation("x^2*sin(x)")
+    rules = [s.rule for s in der.steps]
+    assert rules == ["product rule", "power rule", "trig rule", "result"]
+    assert der.steps[0].equation == ("d/dx (x^2*sin(x)) = d/dx (x^2)*sin(x) + "
+                                     "x^2*d/dx (sin(x))")
+    assert der.result == expr.diff("x^2*sin(x)")
+    rules = {s.rule for s in expr.derivation("exp(3*x)/(1 + log(x)) - x^x").steps}
+    assert {"difference rule", "quotient rule", "exponential rule and chain rule",
+            "constant multiple rule", "sum rule", "log rule",
+            "general power rule (logarithmic differentiation)"} <= rules
+
+
+def test_partial_derivation_holds_other_variables_constant():
+    der = expr.derivation("x^2*y + sin(y)", "y")
+    assert str(der.result) == "x^2 + cos(y)"
+    assert der.steps[0].equation.startswith("d/dy (x^2*y + sin(y)) = ")
+
+
+def test_kinks_at():
+    assert expr.kinks_at("abs(x - 1) + floor(x)", x=1.0) == ["floor(x)", "abs(x - 1)"] or \
+        sorted(expr.kinks_at("abs(x - 1) + floor(x)", x=1.0)) == ["abs(x - 1)", "floor(x)"]
+    assert expr.kinks_at("x % 2", x=4.0) == ["x%2"]
+    assert expr.kinks_at("abs(x)", x=0.5) == []
+
+
+def test_host_evaluation_does_not_import_jax():
+    import subprocess
+    import sys
+
+    code = ("import sys; from mlmath_jax import expr; import mlmath_jax.cli.calc as c; "
+            "import argparse; c.main(argparse.Namespace(expression='ln(e^2) + 5! + "
+            "atan2(1, 1)', var=['x=2'])); expr.simplify('x^2*x'); expr.diff('sin(x)'); "
+            "expr.derivation('x^2'); "
+            "print('jax' in sys.modules, 'numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["122.785398163", "False", "False"]

@@ -120,3 +120,62 @@ def test_extrema_are_polished_to_working_precision():
     a = functions.analyze("x^3 - 3*x + 1", -3, 3)
     xs = sorted(e.x for e in a.extrema)
     assert abs(xs[0] + 1.0) <= 2e-7 and abs(xs[1] - 1.0) <= 2e-7   # float32 ulp near 1
+
+
+def test_results_are_named_tuples_with_documented_fields():
+    a = functions.analyze("1/(x - 1)^2", -3, 3)
+    assert isinstance(a, tuple) and a._fields == (
+        "roots", "extrema", "increasing", "decreasing", "vertical_asymptotes",
+        "horizontal_asymptotes")
+    (va,) = a.vertical_asymptotes
+    assert isinstance(va, functions.VerticalAsymptote) and va._fields == ("x", "left",
+                                                                          "right")
+    assert functions.Extremum._fields == ("x", "y", "kind")
+    for cls in (functions.Analysis, functions.Extremum, functions.VerticalAsymptote):
+        assert "Fields:" in cls.__doc__
+
+
+def test_issue_15_even_pole_off_the_grid():
+    a = functions.analyze("1/(x - 1)^2", -3, 3)
+    (va,) = a.vertical_asymptotes
+    assert abs(va.x - 1.0) < 1e-5 and (va.left, va.right) == (1, 1)
+    assert a.extrema == []                               # no "maximum of 1e30"
+    assert a.increasing == [(-3.0, va.x)] and a.decreasing == [(va.x, 3.0)]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=8)
+@given(st.floats(-2.0, 2.0).map(lambda c: round(c, 3)), st.sampled_from([1, 2, 3, 4]),
+       st.sampled_from([-1.0, 1.0]), st.sampled_from([201, 2001]))
+def test_poles_of_any_order_wherever_the_grid_falls(c, order, sign, n):
+    a = functions.analyze(f"{sign}/(x - {c})^{order}", -3.1, 2.9, n=n)
+    (va,) = a.vertical_asymptotes
+    h = 6.0 / (n - 1)
+    assert abs(va.x - c) < h
+    right = int(sign)
+    left = right if order % 2 == 0 else -right
+    assert (va.left, va.right) == (left, right)
+    assert all(abs(e.y) < 1e6 for e in a.extrema)
+
+
+def test_a_tall_bump_is_not_a_pole():
+    a = functions.analyze("1/((x - 1)^2 + 1e-6)", -3, 3)
+    assert a.vertical_asymptotes == []
+    (e,) = a.extrema
+    assert e.kind == "max" and abs(e.x - 1) < 1e-3
+
+
+def test_function_analyzer_refuses_undefined_constants():
+    from pathlib import Path
+
+    from mlmath_jax.errors import ConfigError
+    from mlmath_jax.runner.core import prepare
+
+    cfg = Path(__file__).resolve().parents[1] / "configs" / "function_analyzer_cubic.toml"
+    for text, what in [("x + 1/0", "division by zero"), ("x*log(-1)", "log of a negative"),
+                       ("x\\n+1", "one line")]:
+        with pytest.raises(ConfigError, match=what):
+            prepare(cfg, [f'function.expression="{text}"'])

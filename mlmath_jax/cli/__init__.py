@@ -69,7 +69,7 @@ def _protect_expression(argv: list[str]) -> list[str]:
             opts.append(t)
         elif t.startswith("--"):
             opts.append(t)
-            if "=" not in t and i + 1 < len(rest):
+            if "=" not in t and i + 1 < len(rest) and t != "--steps":  # a flag
                 opts.append(rest[i + 1])
                 i += 1
         else:

@@ -1,33 +1,57 @@
-"""``mlmath calc``: the scientific calculator of the expression language."""
+"""``mlmath calc``: the scientific calculator of the expression language.
+
+Evaluation is host float64 (:func:`mlmath_jax.expr.evaluate_checked`) and never imports
+JAX, so the calculator answers without JAX's start-up time.
+"""
 
 from __future__ import annotations
 
+import argparse
 import math
+import re
 
 HELP = "evaluate an expression, e.g. mlmath calc \"3 + 4 * (2 - 1) ^ 2\""
 
 
+def _epilog() -> str:
+    from mlmath_jax import expr
+
+    lines = ["operators: + - * / ^ (or **), % (modulo, the sign of the divisor), "
+             "n! (factorial), unary -, parentheses; constants: "
+             + ", ".join(expr.CONSTANTS), "functions:"]
+    lines += [f"  {line}" for line in expr.function_help()]
+    return "\n".join(lines)
+
+
 def add_arguments(p) -> None:
-    p.add_argument("expression", help="an expression: numbers, pi, e, + - * / ^, "
-                   "parentheses, sin cos tan exp log sqrt abs tanh sigmoid (start with "
-                   "`--` if it begins with '-': mlmath calc -- \"-2^2\")")
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.epilog = _epilog()
+    p.add_argument("expression", help="an expression of numbers, constants, operators "
+                   "and the functions listed below (start with `--` if it begins with "
+                   "'-': mlmath calc -- \"-2^2\")")
     p.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
-                   help="give a variable a value (repeatable)")
+                   help="give a variable a value (repeatable, or NAME=VALUE,NAME=VALUE)")
+
+
+_SPLIT = re.compile(r",(?=\s*[A-Za-z_][A-Za-z_0-9]*\s*=)")
 
 
 def parse_assignments(items: list[str]) -> dict[str, float]:
-    """["x=1.5", "y=2"] → {"x": 1.5, "y": 2.0}; a value may itself be an expression."""
+    """["x=1.5", "y=2,z=3"] → {"x": 1.5, "y": 2.0, "z": 3.0}; a value may itself be an
+    expression (``x=pi/2``, ``b=log(8, 2)``)."""
     from mlmath_jax import expr
     from mlmath_jax.errors import UserError
 
     out: dict[str, float] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        name = name.strip()
-        if not sep or not name.isidentifier() or name in expr.FUNCTIONS \
-                or name in expr.CONSTANTS:
-            raise UserError(f"expected NAME=VALUE with a variable name, got {item!r}")
-        out[name] = expr.evaluate_checked(value)
+    for group in items:
+        for item in _SPLIT.split(group):
+            name, sep, value = item.partition("=")
+            name = name.strip()
+            if not sep or not name.isidentifier() or name in expr.FUNCTIONS \
+                    or name in expr.CONSTANTS:
+                raise UserError(f"expected NAME=VALUE with a variable name, got "
+                                f"{expr._show(item)!r}")
+            out[name] = expr.evaluate_checked(value)
     return out
 
 

@@ -108,7 +108,7 @@ def test_issue_transcripts_are_exact(capsys):
 small = st.integers(-5, 5)
 
 
-@settings(max_examples=15, deadline=None,
+@settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # run() drains capsys
 @given(st.integers(2, 3).flatmap(lambda n: st.lists(st.lists(small, min_size=n, max_size=n),
                                                     min_size=n, max_size=n)))
@@ -138,7 +138,7 @@ def test_eig_values_and_vectors_against_numpy(capsys, M):
         np.testing.assert_allclose(A @ v, lam * v, atol=5e-5 * max(1.0, np.abs(A).max()))
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # run() drains capsys
 @given(st.integers(1, 3).flatmap(lambda n: st.tuples(
     st.lists(st.lists(small, min_size=n, max_size=n), min_size=n, max_size=n),

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from mlmath_jax import data, nn, pipeline
 from mlmath_jax.cli import main as cli_main
 
-SETTINGS = settings(max_examples=15, deadline=None,
+SETTINGS = settings(max_examples=12, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 

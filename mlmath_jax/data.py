@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import struct
+import zlib
 from pathlib import Path
 from typing import NamedTuple
 
@@ -203,7 +204,8 @@ def read_idx(path: str | Path) -> np.ndarray:
         opener = gzip.open if magic == b"\x1f\x8b" else open
         with opener(p, "rb") as f:
             raw = f.read()
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        # zlib.error: a gzip header followed by data that does not decompress
         raise UserError(f"{p}: cannot read as IDX ({exc})") from None
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_DTYPES:
         raise UserError(f"{p}: not an IDX file (bad magic number)")

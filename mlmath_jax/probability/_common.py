@@ -89,7 +89,7 @@ def finish(x, valid, dtype):
     """Cast a sample to ``dtype``: NaN (float) or -1 (integer) where ``valid`` is False."""
     x = x.astype(dtype)
     bad = jnp.asarray(jnp.nan if jnp.issubdtype(dtype, jnp.floating) else -1, dtype)
-    return jnp.where(valid, x, bad)
+    return jnp.where(jnp.broadcast_to(valid, x.shape), x, bad)
 
 
 def count_limit(dtype, internal_int32: bool) -> int | None:
@@ -123,6 +123,7 @@ def saturate(x, over, dtype):
     dtype, flagged entries become NaN."""
     if jnp.issubdtype(dtype, jnp.integer):
         top = int(jnp.iinfo(dtype).max)
-        big = over | (x >= top)
+        big = jnp.broadcast_to(over, x.shape) | (x >= top)
         return jnp.where(big, jnp.asarray(top, dtype), jnp.where(big, 0, x).astype(dtype))
-    return jnp.where(over, jnp.asarray(jnp.nan, dtype), x.astype(dtype))
+    return jnp.where(jnp.broadcast_to(over, x.shape), jnp.asarray(jnp.nan, dtype),
+                     x.astype(dtype))

@@ -97,7 +97,7 @@ def pmf(k, probs) -> jax.Array:
 
 def _moments(probs):
     probs = _probs(probs)
-    ks = jnp.arange(probs.shape[-1], dtype=probs.dtype)
+    ks = jnp.broadcast_to(jnp.arange(probs.shape[-1], dtype=probs.dtype), probs.shape)
     m = jnp.sum(probs * ks, axis=-1)
     v = jnp.sum(probs * (ks - m[..., None]) ** 2, axis=-1)
     ok = _valid(probs)

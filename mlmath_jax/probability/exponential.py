@@ -147,5 +147,5 @@ def sample(key, rate=1.0, shape=(), dtype=float) -> jax.Array:
 @jit_draw
 def _draw(key, rate, shape, dtype):
     e = jax.random.exponential(key, shape, dtype)
-    rate = jnp.asarray(rate, dtype)
+    rate = jnp.broadcast_to(jnp.asarray(rate, dtype), shape)
     return finish(e / rate, rate > 0, dtype)

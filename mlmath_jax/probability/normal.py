@@ -177,5 +177,5 @@ def sample(key, loc=0.0, scale=1.0, shape=(), dtype=float) -> jax.Array:
 @jit_draw
 def _draw(key, loc, scale, shape, dtype):
     z = jax.random.normal(key, shape, dtype)
-    loc, scale = jnp.asarray(loc, dtype), jnp.asarray(scale, dtype)
+    loc, scale = (jnp.broadcast_to(jnp.asarray(v, dtype), shape) for v in (loc, scale))
     return finish(loc + scale * z, scale > 0, dtype)

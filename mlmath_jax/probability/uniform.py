@@ -151,5 +151,5 @@ def sample(key, low=0.0, high=1.0, shape=(), dtype=float) -> jax.Array:
 @jit_draw
 def _draw(key, low, high, shape, dtype):
     u = jax.random.uniform(key, shape, dtype)
-    low, high = jnp.asarray(low, dtype), jnp.asarray(high, dtype)
+    low, high = (jnp.broadcast_to(jnp.asarray(v, dtype), shape) for v in (low, high))
     return finish(low + (high - low) * u, low < high, dtype)

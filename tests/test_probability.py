@@ -16,6 +16,7 @@ from sklearn.metrics import mutual_info_score
 
 from mlmath_jax import explog
 from mlmath_jax import probability as pr
+from tests.helpers import tol
 
 KEY = jax.random.key(0)
 
@@ -79,7 +80,7 @@ def test_pi_batches_sharded_over_devices_same_as_one_device():
     assert jax.device_count() == 8
     hits = pr.pi_hits_per_batch(KEY, 16, 256)
     assert len(hits.sharding.device_set) == 8
-    one = jax.vmap(lambda b: pr._hits(jax.random.fold_in(KEY, b), 256, jnp.float32))(
+    one = jax.vmap(lambda b: pr._core._hits(jax.random.fold_in(KEY, b), 256, jnp.float32))(
         jax.device_put(jnp.arange(16), jax.devices()[0]))
     np.testing.assert_array_equal(hits, one)
     assert hits.dtype == jnp.int32 and bool(jnp.all((hits >= 0) & (hits <= 256)))
@@ -143,16 +144,17 @@ def test_static_arguments_raise_under_jit_too():
         jax.jit(lambda x: pr.dice_sum_pmf(0) + x)(1.0)
 
 
-@given(hst.floats(-2.0, 3.0), hst.floats(0.0, 1.0), hst.floats(0.0, 1.0))
+@given(hst.floats(-2.0, 3.0, allow_subnormal=False), hst.floats(0.0, 1.0, allow_subnormal=False),
+       hst.floats(0.0, 1.0, allow_subnormal=False))
 def test_bayes_nan_outside_domain_same_eagerly_and_under_jit(prior, a, b):
     eager = float(pr.bayes(prior, a, b))
     jitted = float(jax.jit(pr.bayes)(prior, a, b))
-    if 0 <= prior <= 1 and a * prior + b * (1 - prior) > 0:
+    if 0 <= prior <= 1 and a * prior + b * (1 - prior) > 1e-30:
         ref = a * prior / (a * prior + b * (1 - prior))
         assert eager == pytest.approx(ref, rel=1e-5, abs=1e-6)
     elif not 0 <= prior <= 1:
         assert np.isnan(eager)
-    np.testing.assert_array_equal(eager, jitted)
+    np.testing.assert_allclose(eager, jitted, **tol(np.float32))   # NaN where eager is
 
 
 def test_expectation_nan_for_probabilities_outside_unit_interval():

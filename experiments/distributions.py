@@ -53,7 +53,7 @@ def check(cfg):
 
 
 def _cases(p):
-    """(name, distribution, parameters, support for the plot) per distribution."""
+    """(name, distribution module, parameters, support for the plot) per distribution."""
     probs = jnp.asarray(p.categorical_probs)
     sd = p.normal_sigma
     return [
@@ -72,7 +72,7 @@ def _cases(p):
 def draw_with_theory(d, params, key, n, dtype, support):
     """n samples, the theoretical mean and variance, and the pdf/pmf on ``support``, in one
     jit-compiled call (parameters are constants of the trace, so they are still checked)."""
-    discrete = isinstance(d, pr.Discrete)
+    discrete = hasattr(d, "pmf")
     kw = {} if discrete else {"dtype": dtype}
     density = d.pmf if discrete else d.pdf
 
@@ -106,7 +106,7 @@ def run(cfg, key, ctx):
     metrics, worst = {}, 0.0
     for step, ((name, d, params, (lo, hi)), k, ax) in enumerate(zip(cases, keys, axes,
                                                                      strict=False)):
-        discrete = isinstance(d, pr.Discrete)
+        discrete = hasattr(d, "pmf")
         support = (np.arange(int(lo), int(hi) + 1) if discrete
                    else np.linspace(lo, hi, 300).astype(np.dtype(dtype)))
         x, mean, var, density = draw_with_theory(d, params, k, n, dtype, support)

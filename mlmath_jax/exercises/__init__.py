@@ -156,5 +156,9 @@ def markdown() -> str:
                   "|---|---|"]
         lines += [f"| `{e.name}({e.signature})` | {e.title} |" for e in exs]
         lines.append("")
-    lines.append(f"{len(_catalogue())} exercises in all.")
+    lines += [f"{len(_catalogue())} exercises in all.", "",
+              "For contributors: `tests/exercise_solutions/` holds a correct solution and "
+              "at least three typical wrong ones per exercise; the default test run grades "
+              "a sample of them, `MLMATH_EXERCISES=all pytest tests/test_exercises.py` "
+              "grades every one."]
     return "\n".join(lines) + "\n"

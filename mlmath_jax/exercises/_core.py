@@ -125,12 +125,32 @@ def _mistake_outputs(ex, args):
     return out
 
 
+def _pooled(seen, ex):
+    """A pattern (sign, factor, offset) over all inputs together: a scalar answer shows
+    one only across several inputs."""
+    try:
+        outs = [_leaves(o) for o, _ in seen]
+        refs = [_leaves(r) for _, r in seen]
+        if any(len(o) != len(r) or any(a.shape != b.shape for a, b in zip(o, r, strict=True))
+               for o, r in zip(outs, refs, strict=True)):
+            return None
+        po = [np.concatenate([o[i].ravel() for o in outs]) for i in range(len(outs[0]))]
+        pr = [np.concatenate([r[i].ravel() for r in refs]) for i in range(len(refs[0]))]
+    except (ValueError, TypeError):
+        return None
+    got = compare(po, pr, rtol=ex.rtol, atol=ex.atol)
+    if got and got[0].name in ("sign", "factor", "offset"):
+        return got
+    return None
+
+
 def grade_function(fn, ex: Exercise, rng) -> list[Check]:
     import jax
 
     afn = ex.adapt(fn) if ex.adapt else fn
     cases = ex.cases(rng)
     checks = []
+    seen, first = [], None
     for args in cases:
         out, exc = _call(afn, args)
         if exc is not None:
@@ -139,14 +159,17 @@ def grade_function(fn, ex: Exercise, rng) -> list[Check]:
         x = args[0] if ex.elementwise else None
         fails = compare(out, ref, rtol=ex.rtol, atol=ex.atol, x=x,
                         mistakes=_mistake_outputs(ex, args), label=f"({_shapes(args)})")
-        if fails:
-            return fails
+        seen.append((out, ref))
+        if fails and first is None:
+            first = fails
         if ex.dtype:
             got = [str(np.asarray(v).dtype) for v in jax.tree.leaves(out)]
             wrong = [g for g in got if g != ex.dtype]
             if wrong:
                 return [Check("dtype", False, f"returned {wrong[0]}, expected {ex.dtype}: "
                                               f"compute with jax.numpy on the inputs")]
+    if first is not None:
+        return (_pooled(seen, ex) if first[0].name == "values" else None) or first
     checks.append(Check("values", True, f"matches the reference on {len(cases)} inputs"))
     for label, args, message in ex.extreme:
         out, exc = _call(afn, args)
@@ -173,7 +196,8 @@ def grade_function(fn, ex: Exercise, rng) -> list[Check]:
         checks.append(Check("jit", not fails, "works under jax.jit" if not fails else
                             f"other numbers under jit: {fails[0].message}"))
     if ex.vmap is not None and len(cases) > 1:
-        a, b = cases[0], cases[1]
+        a = cases[0]
+        b = tuple(v if ax == 0 else u for u, v, ax in zip(a, cases[1], ex.vmap, strict=True))
         batched = tuple(np.stack([u, v]) if ax == 0 else u
                         for u, v, ax in zip(a, b, ex.vmap, strict=True))
         try:

@@ -725,6 +725,16 @@ add(name="sgd_momentum", chapter=OPT, title="SGD with momentum",
                "v ← μ v + (1 − μ) g is an average: optax's momentum adds the full gradient"),),
     rtol=1e-4, atol=1e-6)
 
+def _rms_eps_outside(learning_rate, decay, eps):
+    def init(p):
+        return jax.tree.map(jnp.zeros_like, p)
+
+    def update(g, nu):
+        nu = jax.tree.map(lambda a, b: decay * a + (1 - decay) * b * b, nu, g)
+        return jax.tree.map(lambda a, n: -learning_rate * a / (jnp.sqrt(n) + eps), g, nu), nu
+    return init, update
+
+
 add(name="rmsprop", chapter=OPT, title="RMSprop", signature="learning_rate, decay, eps",
     task="RMSprop as optax.rmsprop: ν ← ρ ν + (1 − ρ) g², update = −lr · g / √(ν + ε)\n"
          "(ε inside the root, ν starts at 0)." + _OPT_TASK,
@@ -732,7 +742,9 @@ add(name="rmsprop", chapter=OPT, title="RMSprop", signature="learning_rate, deca
     reference=lambda learning_rate, decay, eps: optax.rmsprop(learning_rate, decay, eps),
     kind="optimizer",
     cases=lambda rng: [dict(learning_rate=0.01, decay=0.9, eps=1e-8),
-                       dict(learning_rate=0.1, decay=0.5, eps=1e-6)],
+                       dict(learning_rate=0.1, decay=0.5, eps=0.1)],
+    mistakes=(("eps_outside", _rms_eps_outside,
+               "ε outside the square root: optax.rmsprop divides by √(ν + ε)"),),
     rtol=1e-3, atol=1e-6)
 
 

@@ -100,7 +100,7 @@ WRONG = [
     ("sgd_momentum", lambda **h: sgd_momentum(**h, ema=True), "mistake:ema"),
     ("sgd_momentum", _momentum_first_step_only, "drift"),
     ("sgd_momentum", lambda **h: _negated(*sgd_momentum(**h)), "sign"),
-    ("rmsprop", lambda **h: rmsprop(**h, eps_outside=True), "values"),
+    ("rmsprop", lambda **h: rmsprop(**h, eps_outside=True), "mistake:eps_outside"),
     ("rmsprop", lambda learning_rate, decay, eps: rmsprop(2 * learning_rate, decay, eps),
      "factor"),
     ("rmsprop", lambda **h: _negated(*rmsprop(**h)), "sign"),

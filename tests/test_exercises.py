@@ -27,7 +27,7 @@ def test_every_exercise_has_a_solution_and_three_wrong_ones():
 
 # Grading every solution compiles each learner function (jit, vmap) and every reference:
 # about 2 minutes of CPU for the whole matrix. The default suite grades a sample — one
-# correct solution per chapter and the first two wrong solutions of each diagnosis — and
+# correct solution per chapter and the first wrong solution of each diagnosis — and
 # MLMATH_EXERCISES=all grades all of them (docs/exercises.md says so).
 FULL = os.environ.get("MLMATH_EXERCISES") == "all"
 
@@ -45,7 +45,7 @@ def _sample_wrong():
     out = []
     for w in WRONG:
         kind = "mistake" if w[2].startswith("mistake:") else w[2]
-        if seen.get(kind, 0) < 2:
+        if seen.get(kind, 0) < 1:
             seen[kind] = seen.get(kind, 0) + 1
             out.append(w)
     return out
@@ -172,6 +172,10 @@ def test_cli_start_wrong_then_right_marks_solved(tmp_path):
     path = tmp_path / "work" / "softmax.py"
     assert "def softmax(x):" in path.read_text()
     assert _cli(tmp_path, "exercise", "start", "softmax", "work").returncode == 2
+    path.write_text("def softmax(x:\n")
+    r = _cli(tmp_path, "exercise", "check", "work/softmax.py")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "does not import (line 1)" in r.stderr and "Traceback" not in r.stderr
     path.write_text(SOFTMAX_WRONG)
     r = _cli(tmp_path, "exercise", "check", "work/softmax.py")
     assert r.returncode == 1, r.stdout + r.stderr
@@ -186,15 +190,13 @@ def test_cli_start_wrong_then_right_marks_solved(tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize(("source", "expected"), [
     ("import jax.numpy as jnp\ndef softmax(x:\n", "does not import (line 2)"),
-    ("import no_such_module_xyz\n", "does not import"),
     ("def soft_max(x):\n    return x\n", "has no function softmax"),
 ])
-def test_cli_unimportable_or_missing_function_is_one_line_exit_2(tmp_path, source, expected):
+def test_unimportable_or_missing_function_is_one_line_exit_2(tmp_path, source, expected):
     (tmp_path / "softmax.py").write_text(source)
-    r = _cli(tmp_path, "exercise", "check", "softmax.py")
-    assert r.returncode == 2
-    assert expected in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
-    assert "Traceback" not in r.stderr
+    res = exercises.run_file(tmp_path / "softmax.py")
+    assert res.exit_code == 2 and res.report is None
+    assert expected in res.message and "\n" not in res.message, res.message
 
 
 def test_cli_bad_name_exit_2(tmp_path):

@@ -13,7 +13,7 @@ check FILE``. A file is graded in a child process with a time and a memory limit
 
 Example:
   >>> import jax.numpy as jnp
-  >>> report = check(lambda x: 2 * jnp.tanh(x) * 0 + 2 * (1 - jnp.tanh(x) ** 2), "tanh_grad")
+  >>> report = check(lambda x: 2 * (1 - jnp.tanh(x) ** 2), "tanh_grad")
   >>> report.solved, report.diagnoses
   (False, ('factor',))
   >>> print(report.checks[0].message)

@@ -1,6 +1,6 @@
 """The child process of :func:`mlmath_jax.exercises.run_file`: import the learner's file,
 grade its function, write the report as JSON. Run as
-``python -m mlmath_jax.exercises._child FILE NAME OUT.json``."""
+``python -m mlmath_jax.exercises._child FILE NAME OUT.json CPU_S MEM_MB``."""
 
 from __future__ import annotations
 
@@ -52,4 +52,7 @@ def main(path: str, name: str, out: str) -> int:
 
 
 if __name__ == "__main__":
+    from mlmath_jax.exercises._sandbox import set_limits
+
+    set_limits(float(sys.argv[4]), int(sys.argv[5]))
     sys.exit(main(*sys.argv[1:4]))

@@ -38,15 +38,15 @@ class FileResult(NamedTuple):
     report: Report | None
 
 
-def _limits(cpu_s: float, mem_mb: int):
-    def apply():
-        import resource
+def set_limits(cpu_s: float, mem_mb: int) -> None:
+    """Limit this process's CPU time and address space (called first thing in the child,
+    before jax starts its threads)."""
+    import resource
 
-        cpu = max(1, int(cpu_s))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        nbytes = mem_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (nbytes, nbytes))
-    return apply
+    cpu = max(1, int(cpu_s))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    nbytes = mem_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (nbytes, nbytes))
 
 
 def run_file(path, name: str | None = None, *, time_limit_s: float = TIME_LIMIT_S,
@@ -62,11 +62,10 @@ def run_file(path, name: str | None = None, *, time_limit_s: float = TIME_LIMIT_
         env = {**os.environ, "JAX_PLATFORMS": os.environ.get("JAX_PLATFORMS", "cpu"),
                "XLA_FLAGS": os.environ.get("XLA_FLAGS", "")}
         cmd = [sys.executable, "-m", "mlmath_jax.exercises._child", str(path.resolve()),
-               name, str(out)]
+               name, str(out), str(time_limit_s), str(memory_limit_mb)]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, env=env,
-                                  timeout=time_limit_s,
-                                  preexec_fn=_limits(time_limit_s, memory_limit_mb))
+                                  timeout=time_limit_s)
         except subprocess.TimeoutExpired:
             return FileResult(1, f"{path.name}: stopped after {time_limit_s:g} s (time limit):"
                                  f" an endless loop, or far too much work", None)

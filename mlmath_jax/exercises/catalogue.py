@@ -48,7 +48,7 @@ def _vec(fn):
 EXERCISES: list[Exercise] = []
 
 
-def add(**kw) -> None:
+def _add(**kw) -> None:
     EXERCISES.append(Exercise(**kw))
 
 
@@ -64,7 +64,7 @@ def _systems(rng):
     return out
 
 
-add(name="solve_linear_system", chapter=ALG, title="solve A x = b by Gaussian elimination",
+_add(name="solve_linear_system", chapter=ALG, title="solve A x = b by Gaussian elimination",
     signature="A, b",
     task="Solve the square system A x = b by Gaussian elimination with partial pivoting:\n"
          "for each column k, swap up the row with the largest |A[i, k]| (i ≥ k), subtract\n"
@@ -82,7 +82,7 @@ add(name="solve_linear_system", chapter=ALG, title="solve A x = b by Gaussian el
                "solves Aᵀ x = b: eliminate along rows of A, not columns"),),
     rtol=1e-3, atol=1e-4, vmap=(0, 0))
 
-add(name="compose", chapter=ALG, title="function composition (f ∘ g)",
+_add(name="compose", chapter=ALG, title="function composition (f ∘ g)",
     signature="f, g",
     task="Return the function h = f ∘ g, h(x) = f(g(x)).",
     hints=("Return a function (a lambda or a nested def).", "g is applied first."),
@@ -93,7 +93,7 @@ add(name="compose", chapter=ALG, title="function composition (f ∘ g)",
                "applied in the wrong order: (f ∘ g)(x) = f(g(x)), g first"),),
     elementwise=True, vmap=(0,))
 
-add(name="inverse_affine", chapter=ALG, title="the inverse of f(x) = a x + b",
+_add(name="inverse_affine", chapter=ALG, title="the inverse of f(x) = a x + b",
     signature="y, a, b",
     task="For f(x) = a·x + b with a ≠ 0, return f⁻¹(y) = (y − b) / a, so that\n"
          "f(f⁻¹(y)) = y.",
@@ -121,7 +121,7 @@ def _roots(a, b, c):
     return np.sort(np.roots([float(a), float(b), float(c)]).real)
 
 
-add(name="quadratic_roots", chapter=ALG, title="the real roots of a x² + b x + c, stably",
+_add(name="quadratic_roots", chapter=ALG, title="the real roots of a x² + b x + c, stably",
     signature="a, b, c",
     task="Return the two real roots of a x² + b x + c (b² > 4ac), smaller first, shape (2,).\n"
          "Stable form: q = −(b + sign(b)·√(b² − 4ac)) / 2, roots q / a and c / q\n"
@@ -134,7 +134,7 @@ add(name="quadratic_roots", chapter=ALG, title="the real roots of a x² + b x + 
                "the roots are in the wrong order: smaller first"),),
     rtol=1e-3, atol=1e-6)
 
-add(name="horner", chapter=ALG, title="evaluate a polynomial by Horner's rule",
+_add(name="horner", chapter=ALG, title="evaluate a polynomial by Horner's rule",
     signature="coeffs, x",
     task="Evaluate p(x) = c₀ xⁿ + c₁ xⁿ⁻¹ + … + cₙ (coefficients highest power first, as\n"
          "numpy.polyval) by Horner's rule p = (…((c₀ x + c₁) x + c₂) …) x + cₙ.",
@@ -150,7 +150,7 @@ add(name="horner", chapter=ALG, title="evaluate a polynomial by Horner's rule",
 EXP = "exponents & logs"
 BIG = np.array([[1e4, 0.0, -3.0], [-1e4, -1e4 + 1, 2.0]], f32)
 
-add(name="logsumexp", chapter=EXP, title="a stable log-sum-exp over the last axis",
+_add(name="logsumexp", chapter=EXP, title="a stable log-sum-exp over the last axis",
     signature="x",
     task="Return log Σ_j exp(x_j) over the last axis (shape x.shape[:-1]), computed as\n"
          "m + log Σ_j exp(x_j − m) with m = max_j x_j, so nothing overflows.",
@@ -162,7 +162,7 @@ add(name="logsumexp", chapter=EXP, title="a stable log-sum-exp over the last axi
                "forgot to add the maximum back: log Σ exp(x − m) + m"),),
     vmap=(0,))
 
-add(name="softmax", chapter=EXP, title="a stable softmax over the last axis",
+_add(name="softmax", chapter=EXP, title="a stable softmax over the last axis",
     signature="x",
     task="Return softmax(x)_i = exp(x_i − m) / Σ_j exp(x_j − m) over the last axis, with\n"
          "m = max_j x_j (same shape as x).",
@@ -175,7 +175,7 @@ add(name="softmax", chapter=EXP, title="a stable softmax over the last axis",
                "not normalized: divide by the sum so each row sums to 1")),
     vmap=(0,))
 
-add(name="log_softmax", chapter=EXP, title="log-softmax without log(0)",
+_add(name="log_softmax", chapter=EXP, title="log-softmax without log(0)",
     signature="x",
     task="Return log softmax(x) = x − logsumexp(x) over the last axis, never log of an\n"
          "underflowed 0.",
@@ -187,7 +187,7 @@ add(name="log_softmax", chapter=EXP, title="log-softmax without log(0)",
 
 XS = np.array([-1e4, -50.0, -1.0, 0.0, 1.0, 50.0, 1e4], f32)
 
-add(name="sigmoid", chapter=EXP, title="the logistic function, stable for any x",
+_add(name="sigmoid", chapter=EXP, title="the logistic function, stable for any x",
     signature="x",
     task="Return σ(x) = 1 / (1 + e⁻ˣ) elementwise, finite for every finite x\n"
          "(for x < 0 use the equal form eˣ / (1 + eˣ)).",
@@ -199,7 +199,7 @@ add(name="sigmoid", chapter=EXP, title="the logistic function, stable for any x"
     mistakes=(("mirror", lambda x: jax.nn.sigmoid(-x), "that is σ(−x): the exponent is −x"),),
     elementwise=True, vmap=(0,))
 
-add(name="sigmoid_grad", chapter=EXP, title="the derivative of the logistic function",
+_add(name="sigmoid_grad", chapter=EXP, title="the derivative of the logistic function",
     signature="x",
     task="Return σ′(x) = σ(x)(1 − σ(x)) elementwise (σ(x) = 1 / (1 + e⁻ˣ)).",
     hints=("Derive d/dx (1 + e⁻ˣ)⁻¹ with the chain rule, then write it in σ.",),
@@ -209,7 +209,7 @@ add(name="sigmoid_grad", chapter=EXP, title="the derivative of the logistic func
     mistakes=(("sigma_only", lambda x: jax.nn.sigmoid(x), "that is σ(x), not σ′(x)"),),
     elementwise=True, vmap=(0,))
 
-add(name="softplus", chapter=EXP, title="softplus log(1 + eˣ), stable",
+_add(name="softplus", chapter=EXP, title="softplus log(1 + eˣ), stable",
     signature="x",
     task="Return softplus(x) = log(1 + eˣ) elementwise, as max(x, 0) + log1p(e^(−|x|)).",
     hints=("log1p(u) is accurate for small u.",),
@@ -219,7 +219,7 @@ add(name="softplus", chapter=EXP, title="softplus log(1 + eˣ), stable",
     mistakes=(("relu", jax.nn.relu, "that is max(x, 0): add log1p(exp(−|x|))"),),
     elementwise=True, vmap=(0,))
 
-add(name="log_base", chapter=EXP, title="a logarithm in any base",
+_add(name="log_base", chapter=EXP, title="a logarithm in any base",
     signature="x, base",
     task="Return log_base(x) = ln x / ln base (change of base).",
     hints=("jnp.log is the natural logarithm.",),
@@ -233,7 +233,7 @@ add(name="log_base", chapter=EXP, title="a logarithm in any base",
 TRIG = "trigonometry"
 J2 = np.array([[0.0, -1.0], [1.0, 0.0]])
 
-add(name="rotation_matrix", chapter=TRIG, title="the 2-D rotation by θ",
+_add(name="rotation_matrix", chapter=TRIG, title="the 2-D rotation by θ",
     signature="theta",
     task="Return the 2×2 matrix R(θ) = [[cos θ, −sin θ], [sin θ, cos θ]] that rotates\n"
          "vectors counter-clockwise by θ radians (R @ v).",
@@ -249,7 +249,7 @@ def _dft_ref(x):
     return np.fft.fft(x.astype(np.complex128)).astype(np.complex64)
 
 
-add(name="dft", chapter=TRIG, title="the discrete Fourier transform",
+_add(name="dft", chapter=TRIG, title="the discrete Fourier transform",
     signature="x",
     task="Return X_k = Σ_n x_n e^(−2πi k n / N), k = 0 … N−1, for a 1-D x of length N\n"
          "(complex64, unnormalized, as jnp.fft.fft).",
@@ -267,7 +267,7 @@ def _angle(u, v):
     return np.arccos(np.clip(c, -1, 1))
 
 
-add(name="angle_between", chapter=TRIG, title="the angle between two vectors",
+_add(name="angle_between", chapter=TRIG, title="the angle between two vectors",
     signature="u, v",
     task="Return θ = arccos(u·v / (‖u‖ ‖v‖)) in radians, in [0, π]; clip the cosine to\n"
          "[−1, 1] first, since rounding can put it just outside.",
@@ -281,7 +281,7 @@ add(name="angle_between", chapter=TRIG, title="the angle between two vectors",
                "that is cos θ: apply arccos"),),
     rtol=1e-3, atol=1e-3, vmap=(0, 0))
 
-add(name="wrap_angle", chapter=TRIG, title="wrap an angle into (−π, π]",
+_add(name="wrap_angle", chapter=TRIG, title="wrap an angle into (−π, π]",
     signature="theta",
     task="Return the angle equal to θ modulo 2π that lies in (−π, π] (atan2(sin θ, cos θ)\n"
          "up to rounding).",
@@ -295,7 +295,7 @@ add(name="wrap_angle", chapter=TRIG, title="wrap an angle into (−π, π]",
 # ---------------------------------------------------------------- linear algebra
 LIN = "linear algebra"
 
-add(name="matmul", chapter=LIN, title="matrix multiplication from its definition",
+_add(name="matmul", chapter=LIN, title="matrix multiplication from its definition",
     signature="A, B",
     task="Return C = A B, C_ik = Σ_j A_ij B_jk, for A of shape (m, n) and B of shape (n, p)\n"
          "(without @ or jnp.matmul: use broadcasting and a sum, or jnp.einsum).",
@@ -310,7 +310,7 @@ def _power(a, k):
     return np.abs(np.linalg.eigvalsh(a.astype(np.float64))).max()
 
 
-add(name="power_iteration", chapter=LIN, title="the dominant eigenvalue by power iteration",
+_add(name="power_iteration", chapter=LIN, title="the dominant eigenvalue by power iteration",
     signature="A, num_iters",
     task="For a symmetric positive definite A, start from v = (1, …, 1), repeat num_iters\n"
          "times v ← A v / ‖A v‖, and return the Rayleigh quotient λ = vᵀ A v / vᵀ v.",
@@ -328,7 +328,7 @@ def _pca(x, k):
     return np.linalg.eigvalsh(np.cov(x.astype(np.float64).T))[::-1][:k]
 
 
-add(name="pca_variances", chapter=LIN, title="PCA: the variances along the principal axes",
+_add(name="pca_variances", chapter=LIN, title="PCA: the variances along the principal axes",
     signature="X, k",
     task="For data X (n samples × d features) return the k largest eigenvalues, largest\n"
          "first, of the sample covariance C = (X − x̄)ᵀ(X − x̄) / (n − 1).",
@@ -358,7 +358,7 @@ def _pagerank(m, d, iters):
     return r / r.sum()
 
 
-add(name="pagerank", chapter=LIN, title="PageRank by iteration",
+_add(name="pagerank", chapter=LIN, title="PageRank by iteration",
     signature="M, damping, num_iters",
     task="M is column-stochastic (M[i, j] = probability of moving from page j to page i).\n"
          "Start from r = 1/n and repeat num_iters times r ← d M r + (1 − d)/n; return r.",
@@ -379,7 +379,7 @@ def _qr(a):
     return q * np.sign(np.diag(r))
 
 
-add(name="gram_schmidt", chapter=LIN, title="orthonormalize columns (Gram-Schmidt)",
+_add(name="gram_schmidt", chapter=LIN, title="orthonormalize columns (Gram-Schmidt)",
     signature="A",
     task="Return Q with orthonormal columns spanning A's columns (A full column rank):\n"
          "q_k = u_k / ‖u_k‖ with u_k = a_k − Σ_{j<k} (q_j · a_k) q_j. Same shape as A.",
@@ -391,7 +391,7 @@ add(name="gram_schmidt", chapter=LIN, title="orthonormalize columns (Gram-Schmid
                "the columns are orthogonal but not unit length: divide by ‖u_k‖"),),
     rtol=1e-3, atol=1e-4, vmap=(0,))
 
-add(name="det3", chapter=LIN, title="a 3×3 determinant by cofactors",
+_add(name="det3", chapter=LIN, title="a 3×3 determinant by cofactors",
     signature="A",
     task="Return det A for a 3×3 A by expansion along the first row:\n"
          "a₀₀(a₁₁a₂₂ − a₁₂a₂₁) − a₀₁(a₁₀a₂₂ − a₁₂a₂₀) + a₀₂(a₁₀a₂₁ − a₁₁a₂₀).",
@@ -400,7 +400,7 @@ add(name="det3", chapter=LIN, title="a 3×3 determinant by cofactors",
     cases=lambda rng: [(_n(rng, 3, 3),) for _ in range(4)],
     rtol=1e-3, atol=1e-4, vmap=(0,))
 
-add(name="project", chapter=LIN, title="the projection of v onto u",
+_add(name="project", chapter=LIN, title="the projection of v onto u",
     signature="v, u",
     task="Return proj_u v = (v·u / u·u) u, the component of v along u.",
     hints=("Divide by u·u = ‖u‖², not ‖u‖.",),
@@ -413,7 +413,7 @@ add(name="project", chapter=LIN, title="the projection of v onto u",
                "divided by ‖u‖: divide by u·u = ‖u‖²")),
     rtol=1e-3, atol=1e-4, vmap=(0, 0))
 
-add(name="least_squares", chapter=LIN, title="least squares by the normal equations",
+_add(name="least_squares", chapter=LIN, title="least squares by the normal equations",
     signature="X, y",
     task="Return w minimizing ‖X w − y‖², from the normal equations XᵀX w = Xᵀy\n"
          "(X of shape (n, d), full column rank; use jnp.linalg.solve).",
@@ -436,7 +436,7 @@ def _adapt_fd(fn):
     return lambda i, x, h: fn(FUNCS[i], x, h)
 
 
-add(name="central_difference", chapter=CALC, title="the central difference",
+_add(name="central_difference", chapter=CALC, title="the central difference",
     signature="f, x, h",
     task="Return the central-difference estimate of f′(x):\n"
          "(f(x + h) − f(x − h)) / (2h), elementwise for an array x.",
@@ -452,7 +452,7 @@ def _chain(x):
     return jnp.exp(jnp.sin(3 * x))
 
 
-add(name="chain_rule", chapter=CALC, title="the chain rule on exp(sin(3x))",
+_add(name="chain_rule", chapter=CALC, title="the chain rule on exp(sin(3x))",
     signature="x",
     task="Return d/dx exp(sin(3x)) elementwise, derived by hand with the chain rule\n"
          "(outer′(inner) · inner′).",
@@ -462,7 +462,7 @@ add(name="chain_rule", chapter=CALC, title="the chain rule on exp(sin(3x))",
                "forgot the innermost derivative d(3x)/dx = 3"),),
     elementwise=True, vmap=(0,))
 
-add(name="softmax_jacobian", chapter=CALC, title="the Jacobian of softmax",
+_add(name="softmax_jacobian", chapter=CALC, title="the Jacobian of softmax",
     signature="x",
     task="For a 1-D x with s = softmax(x) return J[i, j] = ∂s_i/∂x_j = s_i (δ_ij − s_j),\n"
          "i.e. diag(s) − s sᵀ.",
@@ -478,7 +478,7 @@ def _smx_vjp(x, v):
     return jax.vjp(lambda u: jax.nn.softmax(u, axis=-1), x)[1](v)[0]
 
 
-add(name="softmax_grad", chapter=CALC, title="backpropagate through softmax",
+_add(name="softmax_grad", chapter=CALC, title="backpropagate through softmax",
     signature="x, v",
     task="Given the upstream gradient v = ∂L/∂s for s = softmax(x) (last axis), return\n"
          "∂L/∂x = Jᵀ v = s ⊙ (v − Σ_j v_j s_j), without forming J.",
@@ -501,7 +501,7 @@ def _simpson(i, a, b, n):
     return np.float64((b - a) / n / 3 * (w * y).sum())
 
 
-add(name="simpson", chapter=CALC, title="Simpson's rule",
+_add(name="simpson", chapter=CALC, title="Simpson's rule",
     signature="f, a, b, n",
     task="Integrate f over [a, b] with composite Simpson's rule on n (even) intervals:\n"
          "h/3 · (f(x₀) + 4f(x₁) + 2f(x₂) + 4f(x₃) + … + 4f(x_{n−1}) + f(x_n)), h = (b − a)/n.",
@@ -515,7 +515,7 @@ add(name="simpson", chapter=CALC, title="Simpson's rule",
                "the trapezoid rule: Simpson weighs the points 1, 4, 2, 4, …, 1 times h/3"),),
     static=(0, 3), rtol=1e-4, atol=1e-5)
 
-add(name="tanh_grad", chapter=CALC, title="the derivative of tanh",
+_add(name="tanh_grad", chapter=CALC, title="the derivative of tanh",
     signature="x",
     task="Return d/dx tanh x = 1 − tanh² x elementwise.",
     hints=("Write tanh = (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ) and differentiate the quotient.",),
@@ -524,7 +524,7 @@ add(name="tanh_grad", chapter=CALC, title="the derivative of tanh",
     mistakes=(("plus", lambda x: 1 + jnp.tanh(x) ** 2, "1 + tanh²: the sign is minus"),),
     elementwise=True, vmap=(0,))
 
-add(name="quadratic_form_grad", chapter=CALC, title="the gradient of xᵀ A x",
+_add(name="quadratic_form_grad", chapter=CALC, title="the gradient of xᵀ A x",
     signature="A, x",
     task="Return ∇_x (xᵀ A x) = (A + Aᵀ) x for a square A (not necessarily symmetric).",
     hints=("x appears twice; differentiate each.",),
@@ -550,7 +550,7 @@ def _dist(rng, n):
     return (p / p.sum()).astype(f32)
 
 
-add(name="bayes_posterior", chapter=PROB, title="Bayes' rule over hypotheses",
+_add(name="bayes_posterior", chapter=PROB, title="Bayes' rule over hypotheses",
     signature="prior, likelihood",
     task="Given a prior p(h) and the likelihood p(e | h) of the evidence for each\n"
          "hypothesis h, return the posterior p(h | e) = p(e | h) p(h) / Σ_h' p(e | h') p(h').",
@@ -570,7 +570,7 @@ def _dice_pmf(n, s):
     return p
 
 
-add(name="dice_expectation", chapter=PROB, title="the expected sum of n dice",
+_add(name="dice_expectation", chapter=PROB, title="the expected sum of n dice",
     signature="n_dice, sides",
     task="Return E[S] for S the sum of n_dice fair dice numbered 1 … sides, as a float32\n"
          "scalar (by linearity: n_dice · E[one die], E[one die] = Σ_k k / sides).",
@@ -582,7 +582,7 @@ add(name="dice_expectation", chapter=PROB, title="the expected sum of n dice",
                "numbered 0 … sides − 1: faces run from 1 to sides"),),
     static=(0, 1), dtype=None)
 
-add(name="dice_sum_pmf", chapter=PROB, title="the distribution of the sum of n dice",
+_add(name="dice_sum_pmf", chapter=PROB, title="the distribution of the sum of n dice",
     signature="n_dice, sides",
     task="Return P(S = s) for s = n_dice … n_dice·sides (length n_dice·(sides − 1) + 1),\n"
          "S the sum of n_dice fair dice: the n-fold convolution of the uniform pmf.",
@@ -593,7 +593,7 @@ add(name="dice_sum_pmf", chapter=PROB, title="the distribution of the sum of n d
                "counts of outcomes, not probabilities: divide by sidesⁿ"),),
     static=(0, 1))
 
-add(name="gaussian_logpdf", chapter=PROB, title="the log-density of a normal",
+_add(name="gaussian_logpdf", chapter=PROB, title="the log-density of a normal",
     signature="x, mu, sigma",
     task="Return log N(x; μ, σ²) = −(x − μ)²/(2σ²) − log σ − ½ log 2π, elementwise\n"
          "(σ the standard deviation), computed as a log, never log(pdf).",
@@ -607,7 +607,7 @@ add(name="gaussian_logpdf", chapter=PROB, title="the log-density of a normal",
                "σ used as the variance: σ is the standard deviation"),),
     elementwise=True, vmap=(0, None, None))
 
-add(name="mvn_logpdf", chapter=PROB, title="the log-density of a multivariate normal",
+_add(name="mvn_logpdf", chapter=PROB, title="the log-density of a multivariate normal",
     signature="x, mean, cov",
     task="Return log N(x; μ, Σ) = −½ (x − μ)ᵀ Σ⁻¹ (x − μ) − ½ log det Σ − (d/2) log 2π\n"
          "for x of shape (d,) (use a Cholesky factor or jnp.linalg.solve and slogdet).",
@@ -620,7 +620,7 @@ add(name="mvn_logpdf", chapter=PROB, title="the log-density of a multivariate no
                "the −½ log det Σ term is missing"),),
     rtol=1e-3, atol=1e-4, vmap=(0, None, None))
 
-add(name="gaussian_mle", chapter=PROB, title="maximum-likelihood mean and variance",
+_add(name="gaussian_mle", chapter=PROB, title="maximum-likelihood mean and variance",
     signature="x",
     task="For samples x (shape (n,)) return the maximum-likelihood estimates of a normal's\n"
          "parameters as a pair (μ̂, σ̂²) = (mean x, mean (x − μ̂)²) (divide by n).",
@@ -633,7 +633,7 @@ add(name="gaussian_mle", chapter=PROB, title="maximum-likelihood mean and varian
                "the standard deviation: the MLE of σ² is the variance")),
     vmap=(0,))
 
-add(name="entropy", chapter=PROB, title="Shannon entropy, zero-safe",
+_add(name="entropy", chapter=PROB, title="Shannon entropy, zero-safe",
     signature="p",
     task="Return H(p) = −Σ_i p_i log p_i (nats) over the last axis, with 0 · log 0 = 0.",
     hints=("jax.scipy.special.xlogy(p, p) is 0 at p = 0.",),
@@ -643,7 +643,7 @@ add(name="entropy", chapter=PROB, title="Shannon entropy, zero-safe",
               "0 · log 0 gives nan: use xlogy so a zero probability adds 0"),),
     vmap=(0,))
 
-add(name="kl_divergence", chapter=PROB, title="the KL divergence of two distributions",
+_add(name="kl_divergence", chapter=PROB, title="the KL divergence of two distributions",
     signature="p, q",
     task="Return KL(p ‖ q) = Σ_i p_i log(p_i / q_i) over the last axis (0 log 0 = 0).",
     hints=("It is not symmetric.",),
@@ -686,7 +686,7 @@ def _adam_variant(mode):
     return factory
 
 
-add(name="adam", chapter=OPT, title="Adam with bias correction",
+_add(name="adam", chapter=OPT, title="Adam with bias correction",
     signature="learning_rate, b1, b2, eps",
     task="Adam: m ← β₁ m + (1 − β₁) g, v ← β₂ v + (1 − β₂) g², t ← t + 1,\n"
          "m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ), update = −lr · m̂ / (√v̂ + ε)." + _OPT_TASK,
@@ -713,7 +713,7 @@ def _momentum_ema(learning_rate, momentum):
     return init, update
 
 
-add(name="sgd_momentum", chapter=OPT, title="SGD with momentum",
+_add(name="sgd_momentum", chapter=OPT, title="SGD with momentum",
     signature="learning_rate, momentum",
     task="Heavy-ball momentum as optax.sgd: v ← μ v + g, update = −lr · v." + _OPT_TASK,
     hints=("The state is the velocity v, zeros like the params.",),
@@ -735,7 +735,7 @@ def _rms_eps_outside(learning_rate, decay, eps):
     return init, update
 
 
-add(name="rmsprop", chapter=OPT, title="RMSprop", signature="learning_rate, decay, eps",
+_add(name="rmsprop", chapter=OPT, title="RMSprop", signature="learning_rate, decay, eps",
     task="RMSprop as optax.rmsprop: ν ← ρ ν + (1 − ρ) g², update = −lr · g / √(ν + ε)\n"
          "(ε inside the root, ν starts at 0)." + _OPT_TASK,
     hints=("The state is ν, zeros like the params.",),
@@ -752,7 +752,7 @@ def _cos(step, init_value, decay_steps, alpha):
     return optax.cosine_decay_schedule(float(init_value), int(decay_steps), float(alpha))(step)
 
 
-add(name="cosine_decay", chapter=OPT, title="the cosine learning-rate schedule",
+_add(name="cosine_decay", chapter=OPT, title="the cosine learning-rate schedule",
     signature="step, init_value, decay_steps, alpha",
     task="Return lr(t) = init_value · ((1 − α) · ½ (1 + cos(π · min(t, T) / T)) + α) for the\n"
          "steps t (an integer array), T = decay_steps (as optax.cosine_decay_schedule).",
@@ -769,7 +769,7 @@ add(name="cosine_decay", chapter=OPT, title="the cosine learning-rate schedule",
                "α ignored: the schedule ends at α · init_value")),
     static=(1, 2, 3), elementwise=False, dtype=None, vmap=(0, None, None, None))
 
-add(name="exponential_decay", chapter=OPT, title="exponential learning-rate decay",
+_add(name="exponential_decay", chapter=OPT, title="exponential learning-rate decay",
     signature="step, init_value, decay_rate, transition_steps",
     task="Return lr(t) = init_value · decay_rate^(t / transition_steps) for the steps t\n"
          "(continuous, as optax.exponential_decay without staircase).",
@@ -792,7 +792,7 @@ def _pt(rng):
     return [(_n(rng, 8), _n(rng, 8)), (_n(rng, 8), _n(rng, 8)), (_n(rng, 4, 3), _n(rng, 4, 3))]
 
 
-add(name="mse_grad", chapter=NN, title="the gradient of the mean squared error",
+_add(name="mse_grad", chapter=NN, title="the gradient of the mean squared error",
     signature="predictions, targets",
     task="For L = mean((p − t)²) over all entries return ∂L/∂p = 2 (p − t) / N (N = p.size).",
     hints=("Differentiate the square: the 2 does not cancel.",),
@@ -801,7 +801,7 @@ add(name="mse_grad", chapter=NN, title="the gradient of the mean squared error",
                "the mean's 1/N is missing: L averages over all entries"),),
     vmap=(0, 0))
 
-add(name="mae_grad", chapter=NN, title="the gradient of the mean absolute error",
+_add(name="mae_grad", chapter=NN, title="the gradient of the mean absolute error",
     signature="predictions, targets",
     task="For L = mean(|p − t|) return ∂L/∂p = sign(p − t) / N (0 where p = t).",
     hints=("jnp.sign(0) is 0, the subgradient jax.grad picks too.",),
@@ -822,7 +822,7 @@ def _labels(rng, n):
     return (rng.uniform(size=n) < 0.5).astype(f32)
 
 
-add(name="bce_grad", chapter=NN, title="binary cross-entropy gradient from logits",
+_add(name="bce_grad", chapter=NN, title="binary cross-entropy gradient from logits",
     signature="logits, targets",
     task="For L = mean(−y log σ(z) − (1 − y) log(1 − σ(z))) return ∂L/∂z = (σ(z) − y) / N.",
     hints=("The sigmoid's derivative cancels the log's.",),
@@ -844,7 +844,7 @@ def _onehot(rng, n, k):
     return np.eye(k, dtype=f32)[rng.integers(0, k, n)]
 
 
-add(name="cce_grad", chapter=NN, title="categorical cross-entropy gradient from logits",
+_add(name="cce_grad", chapter=NN, title="categorical cross-entropy gradient from logits",
     signature="logits, targets",
     task="logits (n, k), one-hot targets (n, k), L = mean over rows of −Σ_j y_j log\n"
          "softmax(z)_j. Return ∂L/∂z = (softmax(z) − y) / n.",
@@ -859,7 +859,7 @@ add(name="cce_grad", chapter=NN, title="categorical cross-entropy gradient from 
                "divided by n·k: average over the n rows, not every entry"),),
     vmap=(0, 0))
 
-add(name="relu_grad", chapter=NN, title="the derivative of ReLU",
+_add(name="relu_grad", chapter=NN, title="the derivative of ReLU",
     signature="x",
     task="Return ReLU′(x) = 1 for x > 0 and 0 for x ≤ 0 (the subgradient 0 at 0, as\n"
          "jax.nn.relu), elementwise, as the input's float dtype.",
@@ -884,7 +884,7 @@ def _two_layer_cases(rng):
     return out
 
 
-add(name="two_layer_backward", chapter=NN, title="backprop through a two-layer network",
+_add(name="two_layer_backward", chapter=NN, title="backprop through a two-layer network",
     signature="params, x, y",
     task="params = (W1, b1, W2, b2); h = tanh(x W1 + b1), ŷ = h W2 + b2,\n"
          "L = mean((ŷ − y)²) over all entries. Return the gradients (dW1, db1, dW2, db2),\n"
@@ -923,7 +923,7 @@ def _mlp_cases(rng):
     return out
 
 
-add(name="mlp_backward", chapter=NN, title="backprop through an MLP of any depth",
+_add(name="mlp_backward", chapter=NN, title="backprop through an MLP of any depth",
     signature="params, x, y",
     task="params is a list of (W, b) pairs; every layer but the last applies ReLU:\n"
          "h₀ = x, h_l = relu(h_{l−1} W_l + b_l), ŷ = h_{L−1} W_L + b_L, L = mean((ŷ − y)²).\n"

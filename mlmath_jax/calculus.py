@@ -44,7 +44,6 @@ import numpy as np
 from jax.flatten_util import ravel_pytree
 
 from mlmath_jax import explog, losses, registry
-from mlmath_jax.nn import relu, relu_grad
 
 PyTree = Any
 
@@ -445,6 +444,15 @@ def _uniform(lo: float, hi: float, shape=(7,)):
     return sample
 
 
+def _relu(x):
+    return jnp.maximum(x, jnp.zeros_like(x))
+
+
+def _relu_grad(x):
+    # The subgradient 0 at the kink, as jax.nn.relu and mlmath_jax.nn.relu_grad.
+    return jnp.where(x > 0, jnp.ones_like(x), jnp.zeros_like(x))
+
+
 def _away_from_zero(key, dtype):
     """|x| in [0.1, 3] with a random sign: no sample lands within h of ReLU's kink."""
     k1, k2 = jax.random.split(key)
@@ -460,7 +468,7 @@ DERIVATIVE_TABLE: dict[str, tuple[Callable, Callable, str, Callable]] = {
     "cos": (jnp.cos, _neg_sin, "(cos x)' = −sin x", _uniform(-4.0, 4.0)),
     "sigmoid": (explog.sigmoid, explog.sigmoid_grad, "σ'(x) = σ(x)(1 − σ(x))",
                 _uniform(-6.0, 6.0)),
-    "relu": (relu, relu_grad, "ReLU'(x) = 1 if x > 0 else 0", _away_from_zero),
+    "relu": (_relu, _relu_grad, "ReLU'(x) = 1 if x > 0 else 0", _away_from_zero),
 }
 
 for _name, (_f, _df, _formula, _sample) in DERIVATIVE_TABLE.items():
@@ -570,6 +578,6 @@ __all__ = [
     "GradcheckResult", "check_entry", "chain_example", "chain_example_grad",
     "convergence_order", "default_step", "derivative", "gradcheck", "gradient", "hessian",
     "integrate", "jacobian", "neuron_backward", "neuron_forward", "neuron_loss",
-    "relative_error", "relu", "relu_grad", "square", "square_grad", "squared_norm",
+    "relative_error", "square", "square_grad", "squared_norm",
     "squared_norm_grad", "two_variable", "two_variable_grad",
 ]

@@ -256,3 +256,25 @@ def test_angle_with_a_zero_vector_is_nan_eagerly_and_under_jit():
     # Batched: only the rows with a zero vector are NaN.
     out = jax.jit(linalg.angle)(jnp.array([[0.0, 0.0], [1.0, 1.0]]), jnp.array([[1.0, 0.0]]))
     assert bool(jnp.isnan(out[0])) and float(out[1]) == pytest.approx(math.pi / 4, rel=1e-6)
+
+
+def test_concept_modules_import_no_application_and_no_cycle():
+    """linalg, trig, calculus and surfaces import neither nn, models, the runner nor an
+    experiment, at the top or inside a function (no lazy import dodging a cycle)."""
+    import ast
+    from pathlib import Path
+
+    pkg = Path(linalg.__file__).parent
+    banned = ("mlmath_jax.nn", "mlmath_jax.models", "mlmath_jax.runner", "mlmath_jax.cli",
+              "experiments")
+    for name in ("linalg", "trig", "calculus", "surfaces"):
+        tree = ast.parse((pkg / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                mods = [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                mods = [a.name for a in node.names]
+            else:
+                continue
+            for m in mods:
+                assert not m.startswith(banned), f"{name} imports {m}"

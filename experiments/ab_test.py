@@ -22,6 +22,7 @@ import numpy as np
 from mlmath_jax import abtest as hyp
 from mlmath_jax import plotting
 from mlmath_jax.errors import ConfigError
+from mlmath_jax.runner.lesson import Lesson, TryNext
 from mlmath_jax.runner.schema import Float, Int
 
 DESCRIPTION = "A/B test: z-test, Welch t-test, sample size, and simulated 95% CI coverage"
@@ -41,6 +42,47 @@ SCHEMA = {
     },
     "simulation": {"experiments": Int(10_000, min=10, max=10_000_000)},
 }
+
+
+LESSON = Lesson(
+    title="A/B testing: confidence intervals, p-values and power",
+    chapter="probability",
+    concept="""
+An A/B test shows two versions of a page to two groups of visitors and compares how often
+each group converts. The observed rates differ by chance even when the versions are equally
+good, so the test asks how surprising the observed difference would be if there were no
+real difference: the z statistic divides the difference by its standard error, and the
+p-value is the probability of a difference at least that large by chance alone. A 95%
+confidence interval is a range built so that, over many repeated experiments, 95% of such
+ranges contain the true difference.
+
+These promises are about many experiments, so this experiment simulates many of them: how
+often the interval covers the truth, how often the test finds a difference when there is
+none (the false-positive rate, which should be α), and how often it finds a real one (the
+power, which the sample-size formula plans for). Welch's t-test does the same for a
+continuous measure such as revenue, without assuming equal variances.
+""",
+    equations=(
+        r"\hat{p} = \frac{x_A + x_B}{n_A + n_B}, \quad z = \frac{\hat{p}_B - \hat{p}_A}"
+        r"{\sqrt{\hat{p}(1-\hat{p})\left(\frac{1}{n_A} + \frac{1}{n_B}\right)}}",
+        r"\hat{p}_B - \hat{p}_A \pm z_{1-\alpha/2}\sqrt{\frac{\hat{p}_A(1-\hat{p}_A)}{n_A} + "
+        r"\frac{\hat{p}_B(1-\hat{p}_B)}{n_B}}",
+        r"n = \frac{\left(z_{1-\alpha/2} + z_{1-\beta}\right)^2 \left(p_A(1-p_A) + "
+        r"p_B(1-p_B)\right)}{(p_B - p_A)^2}",
+    ),
+    try_next=(
+        TryNext(("ab.n=500",),
+                "only 500 visitors per group: the intervals widen and the test usually "
+                "misses the real 2-point difference (low power)"),
+        TryNext(("ab.alpha=0.2",),
+                "α = 0.2: 80% intervals, and about one false positive in five experiments "
+                "with no difference"),
+        TryNext(("welch.n_a=5", "welch.n_b=5"),
+                "Welch's test on only 5 values per group, where its interval is very wide"),
+    ),
+    main_figure="ab_simulation.png",
+    headline="coverage_z",
+)
 
 
 def check(cfg):
@@ -109,6 +151,7 @@ def run(cfg, key, ctx):
             power_at_n=power_at_n, power_at_sample_size=power_at_needed)
 
     _figures(ctx, sim, true_diff, covered, null, level)
+    observe(ctx, cfg, xa, xb, one, n_needed, coverage, welch_cov, type1, power_at_needed)
     return {
         "conversions_a": xa, "conversions_b": xb,
         "z": float(one.test.statistic), "p_value": float(one.test.p_value),
@@ -134,11 +177,55 @@ def _figures(ctx, sim, true_diff, covered, null, level):
     ax1.set_title(f"first {k} intervals: {int(covered[:k].sum())} cover ({100 * level:g}% CI)",
                   fontsize=9)
     ax1.set_xlabel("p_B − p_A")
-    ax1.legend(fontsize=8)
+    ax1.set_ylabel("simulated experiment")
+    ax1.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14))
     bins = np.linspace(0, 1, 21)
     ax2.hist(np.asarray(null.p_value), bins=bins, alpha=0.6, label="no difference (uniform)")
     ax2.hist(np.asarray(sim.p_value), bins=bins, alpha=0.6, label="B better")
     ax2.set_xlabel("p-value")
+    ax2.set_ylabel("experiments")
     ax2.set_title("p-values over simulated experiments", fontsize=9)
-    ax2.legend(fontsize=8)
-    ctx.save_figure(fig, "ab_simulation")
+    ax2.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14))
+    ctx.save_figure(fig, "ab_simulation", caption=(
+        f"Left: the {100 * level:g}% intervals of the first {k} simulated experiments, blue "
+        "when they contain the true difference and red when they miss it. Right: "
+        "histograms of the p-values with no difference and with B better."))
+
+
+def observe(ctx, cfg, xa, xb, one, n_needed, coverage, welch_cov, type1, power) -> None:
+    """The single experiment, then what the simulated experiments show about the method."""
+    ab, m = cfg.ab, cfg.simulation.experiments
+    level, true_diff = 1 - ab.alpha, ab.p_b - ab.p_a
+    lo, hi = float(one.test.ci_low), float(one.test.ci_high)
+    found = (f"In the first simulated experiment A converted {xa:,} of {ab.n:,} visitors and "
+             f"B {xb:,}: z = {float(one.test.statistic):.2f}, p = "
+             f"{float(one.test.p_value):.2g}, and the {100 * level:g}% interval for "
+             f"p_B − p_A is [{lo:.4f}, {hi:.4f}]")
+    ctx.observe(found + f"; it contains the true difference {true_diff:.4g}.",
+                lo <= true_diff <= hi,
+                found + f"; it misses the true difference {true_diff:.4g}, as "
+                f"{100 * ab.alpha:g}% of such intervals do.")
+
+    def near(rate, target):
+        return abs(rate - target) <= 3 * float(np.sqrt(target * (1 - target) / m)) + 1e-12
+
+    se = float(np.sqrt(level * ab.alpha / m))
+    found = (f"Over {m:,} simulated experiments the {100 * level:g}% intervals covered the "
+             f"true difference {100 * coverage:.1f}% of the time (z-test) and "
+             f"{100 * welch_cov:.1f}% (Welch)")
+    ok = near(coverage, level) and near(welch_cov, level)
+    ctx.observe(found + f": within 3 standard errors (±{100 * 3 * se:.1f} points) of "
+                f"{100 * level:g}%.", ok,
+                found + f": not both within 3 standard errors (±{100 * 3 * se:.1f} points) "
+                f"of {100 * level:g}%.")
+    found = (f"With no real difference the test still declared one in {100 * type1:.1f}% of "
+             f"the {m:,} experiments")
+    ctx.observe(found + f", as α = {ab.alpha:g} promises.", near(type1, ab.alpha),
+                found + f", more than 3 standard errors from α = {ab.alpha:g}.")
+    found = (f"With the {n_needed:,} visitors per group that the sample-size formula asks "
+             f"for, the test detected B's lift in {100 * power:.1f}% of experiments")
+    ctx.observe(found + f", close to the planned power of {100 * ab.power:g}%.",
+                abs(power - ab.power) <= 3 * float(np.sqrt(ab.power * (1 - ab.power) / m))
+                + 0.02,
+                found + f", not close to the planned {100 * ab.power:g}% (the formula is an "
+                "approximation that loosens for small samples or rates near 0 or 1).")

@@ -18,6 +18,7 @@ import numpy as np
 
 from mlmath_jax import plotting
 from mlmath_jax import probability as pr
+from mlmath_jax.runner.lesson import Lesson, TryNext
 from mlmath_jax.runner.schema import Float, Int, List
 
 DESCRIPTION = "sample every distribution, histograms vs pdf/pmf, CLT with sums of uniforms"
@@ -39,6 +40,46 @@ SCHEMA = {
         "n": Int(20_000, min=100, max=10_000_000, help="sums per k"),
     },
 }
+
+
+LESSON = Lesson(
+    title="Probability distributions and the central limit theorem",
+    chapter="probability",
+    concept="""
+A probability distribution says how likely each value of a random quantity is: a density
+(pdf) for continuous quantities such as a normal or exponential variable, a mass function
+(pmf) for counts such as the number of successes in a binomial experiment. Drawing many
+samples and drawing their histogram recovers the curve, and the sample mean and variance
+approach the distribution's mean and variance. How close they should be is itself known:
+the sample mean of N draws wanders from the true mean by about σ/√N, one standard error.
+
+The central limit theorem says that a sum of many independent draws, shifted and scaled to
+mean 0 and variance 1, is close to the standard normal distribution whatever the
+distribution of each draw. The second figure sums k uniform numbers and measures the
+largest gap between the cumulative distribution of those sums and the normal one (the
+Kolmogorov distance).
+""",
+    equations=(
+        r"\bar{x} = \frac{1}{N}\sum_{i=1}^{N} x_i, \quad "
+        r"z = \frac{\bar{x} - \mu}{\sqrt{\sigma^2 / N}}",
+        r"Z_k = \frac{S_k - k/2}{\sqrt{k/12}}, \quad S_k = U_1 + \cdots + U_k, "
+        r"\quad U_i \sim \mathrm{Uniform}(0, 1)",
+        r"D = \sup_z \left|\hat{F}_N(z) - \Phi(z)\right|",
+    ),
+    try_next=(
+        TryNext(("sample.n=500",),
+                "only 500 draws per distribution: the histograms are ragged and the sample "
+                "means stray further from theory"),
+        TryNext(("clt.terms=[1, 3, 100]",),
+                "sums of 1, 3 and 100 uniforms: the histogram of the standardized sum "
+                "turns from flat to bell-shaped"),
+        TryNext(("params.binomial_n=200", "params.binomial_p=0.05", "params.poisson_rate=10"),
+                "a binomial with 200 trials of probability 0.05 beside a Poisson with rate "
+                "10: many rare successes, and the two panels look nearly alike"),
+    ),
+    main_figure="distributions.png",
+    headline="max_abs_z",
+)
 
 
 def check(cfg):
@@ -135,9 +176,18 @@ def run(cfg, key, ctx):
                     histtype="stepfilled", label="samples")
             ax.plot(support, density, "k", lw=1.2, label="pdf")
         ax.set_title(f"{name}: mean {x.mean():.3g} (theory {mean:.3g})", fontsize=8)
-        ax.legend(fontsize=7)
+        ax.set_xlabel("k" if discrete else "x", fontsize=8)
+        ax.set_ylabel("P(X = k)" if discrete else "density", fontsize=8)
+    # One legend, in the empty last panel, so that it covers no data.
     axes[-1].axis("off")
-    ctx.save_figure(fig, "distributions")
+    handles = [plotting.plt.Rectangle((0, 0), 1, 1, color="tab:blue", alpha=0.6),
+               plotting.plt.Line2D([], [], color="k", lw=1.2),
+               plotting.plt.Line2D([], [], color="k", marker="o", ls="", ms=3)]
+    axes[-1].legend(handles, ["samples", "pdf (continuous)", "pmf (discrete)"],
+                    loc="center", fontsize=8)
+    ctx.save_figure(fig, "distributions", caption=(
+        f"Histograms of {n:,} samples of each distribution (blue) over its pdf or pmf "
+        "(black); each title compares the sample mean with the theoretical one."))
 
     # Central limit theorem: standardized sums of k uniforms → N(0, 1).
     terms = cfg.clt.terms
@@ -153,7 +203,35 @@ def run(cfg, key, ctx):
         ax.plot(grid, np.asarray(pr.normal.pdf(jnp.asarray(grid, dtype))), "k", lw=1.2)
         ax.set_title(f"sum of {k_terms} uniform(s)\nKS distance to N(0,1) {ks_dist:.3f}",
                      fontsize=8)
-    ctx.save_figure(fig, "central_limit_theorem")
+        ax.set_xlabel("standardized sum z", fontsize=8)
+    axes[0, 0].set_ylabel("density", fontsize=8)
+    ctx.save_figure(fig, "central_limit_theorem", caption=(
+        f"Histograms of {cfg.clt.n:,} standardized sums of k uniforms over the standard "
+        "normal density (black), for each k."))
     metrics["max_abs_z"] = float(worst)
+    observe(ctx, metrics, n, len(cases), terms)
     ctx.print(f"largest |z| of a sample mean or variance against theory: {worst:.2f}")
     return metrics
+
+
+def observe(ctx, metrics, n: int, count: int, terms) -> None:
+    """How far the samples strayed from theory, and the CLT's Kolmogorov distances."""
+    worst = metrics["max_abs_z"]
+    found = (f"With {n:,} draws of each of the {count} distributions, the largest gap between "
+             f"a sample mean or variance and its theoretical value was {worst:.2f} standard "
+             "errors")
+    ctx.observe(found + ": within the ±4 that chance alone explains.", worst <= 4.0,
+                found + ": more than 4, which chance rarely produces.")
+    lo, hi = min(terms), max(terms)
+    d_lo, d_hi = metrics[f"clt_ks_distance_k{lo}"], metrics[f"clt_ks_distance_k{hi}"]
+    if lo == hi:
+        ctx.observe(f"The Kolmogorov distance of the standardized sum of {lo} uniform(s) to "
+                    f"N(0, 1) was {d_lo:.3f}.", True, "")
+        return
+    found = (f"The Kolmogorov distance to N(0, 1) was {d_lo:.3f} for a single term"
+             if lo == 1 else f"The Kolmogorov distance to N(0, 1) was {d_lo:.3f} for sums "
+             f"of {lo} uniforms")
+    found += f" and {d_hi:.3f} for sums of {hi}"
+    ctx.observe(found + ": the more terms, the closer the sum is to normal.", d_hi < d_lo,
+                found + ": with this many sums the sampling noise in the distance hides the "
+                "approach to the normal.")

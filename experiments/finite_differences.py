@@ -23,9 +23,48 @@ import numpy as np
 
 from mlmath_jax import calculus, plotting
 from mlmath_jax.errors import ConfigError
+from mlmath_jax.runner.lesson import Lesson, TryNext
 from mlmath_jax.runner.schema import Float, Int, Str
 
 DESCRIPTION = "finite-difference error against the step h: truncation vs rounding"
+
+LESSON = Lesson(
+    title="Finite differences: choosing the step h",
+    chapter="calculus",
+    concept="""
+A derivative is the limit of a difference quotient, so a computer can estimate f'(x) by
+evaluating f at two nearby points. Two errors pull in opposite directions. Truncation error
+comes from the formula itself and shrinks as the step h shrinks: in proportion to h for the
+forward difference and to h² for the central difference. Rounding error comes from the
+floating-point numbers: f(x + h) and f(x) agree in almost all their digits, so their
+difference keeps only a few correct ones, and dividing by a small h magnifies what is lost.
+
+Plotted against h on log axes the total error is V-shaped. Its lowest point sits near
+h = √ε for the forward difference and h = ∛ε for the central one, where ε is the machine
+epsilon of the number format (about 1.2e-7 in float32, 2.2e-16 in float64). The complex
+step evaluates f at x + ih and takes the imaginary part: there is no subtraction, so no
+cancellation, and the step can be made tiny.
+""",
+    equations=(
+        r"f'(x) \approx \frac{f(x+h) - f(x)}{h}, \quad \text{error} \approx "
+        r"\frac{h}{2}|f''(x)| + \frac{\varepsilon |f(x)|}{h}",
+        r"f'(x) \approx \frac{f(x+h) - f(x-h)}{2h}, \quad \text{error} \approx "
+        r"\frac{h^2}{6}|f'''(x)| + \frac{\varepsilon |f(x)|}{h}",
+        r"f'(x) \approx \frac{\operatorname{Im} f(x + ih)}{h}",
+    ),
+    try_next=(
+        TryNext(("problem.function=exp", "problem.x=2.0"),
+                "the same V shapes for eˣ at x = 2, where f and its derivatives are larger"),
+        TryNext(("sweep.h_min_exp=-4",),
+                "only larger steps: in float64 truncation error dominates there, so the "
+                "forward and central errors are straight lines of slope 1 and 2"),
+        TryNext(("problem.function=cubic",),
+                "x³ − 2x: its third derivative is the constant 6, so the central "
+                "difference's truncation error is exactly h²"),
+    ),
+    main_figure="error_vs_step.png",
+    headline="best_err_central_float64",
+)
 
 # name: (f in jnp, exact f' in numpy, domain check)
 FUNCTIONS = {
@@ -100,7 +139,33 @@ def run(cfg, key, ctx):
               f"{metrics['best_h_central_float64']:.1e} (∛ε = "
               f"{metrics['theory_h_central_float64']:.1e})")
     _figure(ctx, cfg, hs, curves)
+    observe(ctx, metrics, hs, curves)
     return metrics
+
+
+def observe(ctx, metrics, hs, curves) -> None:
+    """What this run shows about the best steps and the complex step."""
+    for d in curves:
+        parts, ok = [], True
+        for m, root in (("forward", "√ε"), ("central", "∛ε")):
+            best, theory = metrics[f"best_h_{m}_{d}"], metrics[f"theory_h_{m}_{d}"]
+            ok &= bool(abs(np.log10(best / theory)) <= 1.0)
+            parts.append(f"{m} difference at h = {best:.1e} ({root} = {theory:.1e}, "
+                         f"error {metrics[f'best_err_{m}_{d}']:.1e})")
+        found = f"In {d} the {parts[0]} and the {parts[1]} were the most accurate"
+        ctx.observe(found + ": each best step within a factor of 10 of the rule of thumb.",
+                    ok, found + ": not every best step lies within a factor of 10 of the "
+                    "rule of thumb (the sweep may not reach it, or the function's "
+                    "derivatives are unusually large or small here).")
+    h0 = float(hs[0])
+    c32, c64 = (float(curves[d]["complex"][0]) for d in ("float32", "float64"))
+    b32, b64 = (metrics[f"best_err_central_{d}"] for d in ("float32", "float64"))
+    found = (f"At the smallest step h = {h0:.0e} the complex step's error was {c32:.1e} "
+             f"in float32 and {c64:.1e} in float64; the best central differences reached "
+             f"{b32:.1e} and {b64:.1e}")
+    ctx.observe(found + ": with no subtraction, the complex step loses nothing to "
+                "cancellation even at a tiny step.", c32 <= b32 and c64 <= b64,
+                found + ": here the complex step did not beat the central difference.")
 
 
 def _figure(ctx, cfg, hs, curves):
@@ -114,11 +179,13 @@ def _figure(ctx, cfg, hs, curves):
                       label=m)
         for m, p in (("forward", 0.5), ("central", 1 / 3)):
             ax.axvline(eps ** p, color=colors[m], ls=":", lw=1)
-        ax.set_title(f"{d}: f = {cfg.problem.function}, x = {cfg.problem.x:g}  "
+        ax.set_title(f"{d}: f = {cfg.problem.function}, x = {cfg.problem.x:g}\n"
                      f"(dotted: √ε, ∛ε)", fontsize=9)
         ax.set_xlabel("step h")
         ax.grid(True, which="both", alpha=0.25)
         ax.set_ylim(floor, None)
     axes[0].set_ylabel("|estimate − f'(x)|  (exact zeros drawn at 1e-20)")
     axes[0].legend(fontsize=8)
-    ctx.save_figure(fig, "error_vs_step")
+    ctx.save_figure(fig, "error_vs_step", caption=(
+        "Error of each estimate against the step h on log-log axes, float32 left and "
+        "float64 right; the dotted lines mark √ε and ∛ε."))

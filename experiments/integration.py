@@ -7,7 +7,7 @@ the root-mean-square error over many independent estimates). The order is minus 
 slope of log error against log n (:func:`mlmath_jax.calculus.convergence_order`), fitted
 over the points whose error stays above the rounding floor (a few hundred ε).
 
-Functions: eˣ on [0, 1] (∫ = e − 1), sin on [0, π] (∫ = 2, the seed's example) and
+Functions: eˣ on [0, 1] (∫ = e − 1), sin on [0, π] (∫ = 2) and
 1/(1 + x²) on [0, 1] (∫ = π/4). On sin over [0, π] the Riemann sums look second order:
 the integrand vanishes at both ends, so left, right and trapezoid sums coincide. On
 1/(1 + x²) Simpson looks sixth order: its h⁴ error term is proportional to
@@ -24,9 +24,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from mlmath_jax import calculus, plotting
+from mlmath_jax.runner.lesson import Lesson, TryNext
 from mlmath_jax.runner.schema import Int, Str
-
-DESCRIPTION = "integration rules drawn over the curve; convergence orders 1, 2, 2, 4, ½"
 
 # name: (f, a, b, exact integral, label)
 FUNCTIONS = {
@@ -38,6 +37,66 @@ RULES = ("left", "right", "midpoint", "trapezoid", "simpson")
 METHODS = RULES + ("monte_carlo",)
 EXPECTED_ORDER = {"left": 1.0, "right": 1.0, "midpoint": 2.0, "trapezoid": 2.0,
                   "simpson": 4.0, "monte_carlo": 0.5}
+
+DESCRIPTION = "integration rules drawn over the curve, and each rule's convergence order measured"
+
+# Orders seen on each function: the textbook orders, except where the integrand's ends
+# cancel the leading error term (see the module docstring).
+SEEN_ORDER = {
+    "exp": EXPECTED_ORDER,
+    "sin": {**EXPECTED_ORDER, "left": 2.0, "right": 2.0},
+    "runge": {**EXPECTED_ORDER, "simpson": 6.0},
+}
+_WHY = {
+    "exp": "",
+    "sin": (" On sin over [0, π] the left and right sums are second order, not first: sin "
+            "vanishes at both ends, so both equal the trapezoid sum."),
+    "runge": (" On 1/(1 + x²) Simpson's rule is sixth order, not fourth: its h⁴ error term "
+              "is proportional to f‴(1) − f‴(0), and f‴ vanishes at both ends."),
+}
+
+
+def lesson(cfg) -> Lesson:
+    label = FUNCTIONS[cfg.problem.function][4]
+    return Lesson(
+        title=f"Numerical integration of {label}",
+        chapter="calculus",
+        concept=f"""
+An integral is the area under a curve. Numerical rules cut the interval into n panels and
+add up simple shapes: rectangles for the left, right and midpoint sums, trapezoids for the
+trapezoid rule, and parabolas through each pair of panels for Simpson's rule. Monte Carlo
+integration instead averages the function at random points and multiplies by the width.
+
+A rule of order p has an error that falls like 1/nᵖ: doubling the panels divides the error
+by 2ᵖ. On a log-log plot of error against n each rule is a straight line of slope −p, so
+the order can be measured as minus the slope. The rectangle sums are order 1, midpoint and
+trapezoid order 2, Simpson order 4, and Monte Carlo order ½, because the random errors of
+n samples average out only like 1/√n.{_WHY[cfg.problem.function]}
+""",
+        equations=(
+            r"\int_a^b f(x)\,dx \approx h \sum_{i=0}^{n-1} f(x_i), \quad h = \frac{b-a}{n}",
+            r"T_n = h\left(\frac{f(x_0)}{2} + \sum_{i=1}^{n-1} f(x_i) + \frac{f(x_n)}{2}\right)",
+            r"S_n = \frac{h}{3}\left(f(x_0) + 4f(x_1) + 2f(x_2) + \cdots "
+            r"+ 4f(x_{n-1}) + f(x_n)\right)",
+            r"|\text{error}| \approx C n^{-p} \quad\Longleftrightarrow\quad "
+            r"\log|\text{error}| \approx \log C - p \log n",
+        ),
+        try_next=tuple(t for t in (
+            TryNext(("problem.function=runge",),
+                    "1/(1 + x²) on [0, 1], where Simpson's rule converges faster than its "
+                    "order 4"),
+            TryNext(("problem.function=sin",),
+                    "sin on [0, π], where the left and right sums converge like the "
+                    "trapezoid rule"),
+            TryNext(("problem.function=exp",),
+                    "eˣ on [0, 1], where every rule shows its textbook order"),
+            TryNext(("draw.panels=2",),
+                    "the panels figure with only two panels, where each rule's shapes and "
+                    "their gaps to the curve are easy to see"),
+        ) if t.sets != (f"problem.function={cfg.problem.function}",))[:3],
+        main_figure="convergence.png",
+        headline="order_simpson",
+    )
 
 SCHEMA = {
     "problem": {"function": Str("exp", choices=tuple(FUNCTIONS))},
@@ -102,7 +161,30 @@ def run(cfg, key, ctx):
     ctx.print("orders: " + ", ".join(f"{m} {o:.2f}" for m, o in orders.items()))
     _draw_panels(ctx, f, a, b, label, cfg.draw.panels, jax.random.fold_in(key, 1))
     _draw_convergence(ctx, label, ns, mc_ns, errs, orders, floor)
+    observe(ctx, cfg.problem.function, orders, ns, mc_ns, cfg.sweep.mc_repeats)
     return metrics
+
+
+def observe(ctx, function: str, orders: dict, ns, mc_ns, repeats: int) -> None:
+    """Measured orders against the orders expected on this function."""
+    seen = SEEN_ORDER[function]
+    tol = {m: 0.15 if m == "monte_carlo" else 0.25 for m in METHODS}
+    measured = ", ".join(f"{m.replace('_', ' ')} {orders[m]:.2f}" for m in RULES)
+    off = [m for m in RULES if not abs(orders[m] - seen[m]) <= tol[m]]
+    expect = ", ".join(f"{seen[m]:g}" for m in RULES)
+    found = f"Measured orders with n = 2 to {ns[-1]:,} panels: {measured}"
+    ctx.observe(f"{found}; each within 0.25 of the expected {expect}.{_WHY[function]}",
+                not off, f"{found}; expected {expect}, but "
+                + ", ".join(f"{m} measured {orders[m]:.2f}" for m in off)
+                + " (its error reached the rounding floor, or n is too small for the "
+                  "leading error term to dominate).")
+    mc = orders["monte_carlo"]
+    found = (f"Monte Carlo's RMS error over {repeats} repeats fell with order {mc:.2f} "
+             f"from {mc_ns[0]} to {mc_ns[-1]:,} samples")
+    ctx.observe(found + ", close to ½: quadrupling the samples halves the error.",
+                abs(mc - 0.5) <= tol["monte_carlo"],
+                found + f", more than {tol['monte_carlo']} away from ½: with so few "
+                "repeats the RMS error is itself noisy.")
 
 
 def _draw_panels(ctx, f, a, b, label, n, key):
@@ -142,8 +224,14 @@ def _draw_panels(ctx, f, a, b, label, n, key):
             ax.fill_between([a, b], 0, est / (b - a), **style)
         ax.set_title(f"{m}: {est:.5f}", fontsize=9)
         ax.axhline(0, color="k", lw=0.5)
+    for ax in axes[-1]:
+        ax.set_xlabel("x")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("f(x)")
     fig.suptitle(f"∫ {label} with n = {n}", fontsize=10)
-    ctx.save_figure(fig, "panels")
+    ctx.save_figure(fig, "panels", caption=(
+        f"The shapes each rule adds up with n = {n} panels over the curve (black), and the "
+        "estimate each one gives; Monte Carlo uses n random points."))
 
 
 def _draw_convergence(ctx, label, ns, mc_ns, errs, orders, floor):
@@ -158,5 +246,7 @@ def _draw_convergence(ctx, label, ns, mc_ns, errs, orders, floor):
     ax.set_ylabel("|error| (Monte Carlo: RMS)")
     ax.set_title(f"convergence, ∫ {label}", fontsize=10)
     ax.grid(True, which="both", alpha=0.25)
-    ax.legend(fontsize=7)
-    ctx.save_figure(fig, "convergence")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ctx.save_figure(fig, "convergence", caption=(
+        "Error against n on log-log axes: a rule of order p is a line of slope −p; the "
+        "legend gives each rule's fitted order."))

@@ -20,6 +20,7 @@ import numpy as np
 from mlmath_jax import explog, plotting, text
 from mlmath_jax import probability as pr
 from mlmath_jax.errors import ConfigError, UserError
+from mlmath_jax.runner.lesson import Lesson, TryNext
 from mlmath_jax.runner.schema import Float, Int, List, Path, Str
 
 DESCRIPTION = "Markov chain text generator: n-gram transitions, stationary distribution, sampling"
@@ -36,6 +37,51 @@ SCHEMA = {
         "temperatures": List([0.5, 1.0, 1.5], item=Float(1.0, gt=0.0), min_len=1),
     },
 }
+
+
+
+def lesson(cfg) -> Lesson:
+    unit = "character" if cfg.model.level == "char" else "word"
+    other = "word" if cfg.model.level == "char" else "char"
+    k = cfg.model.order
+    return Lesson(
+        title=f"A {unit}-level Markov chain of order {k}",
+        chapter="probability",
+        concept=f"""
+A Markov chain is a random walk between states in which the next step depends only on the
+current state. Here a state is the last {k} {unit}(s) of a text, and the transition matrix P
+holds, in row i, the probability of each next state after state i, counted from the text:
+each row sums to 1. Walking the chain, one random step after another, produces new text
+that imitates the local patterns of the original.
+
+A stationary distribution π is a probability vector that one step of the chain leaves
+unchanged, πP = π: the long-run share of time the walk spends in each state. For a chain
+counted from one text (read as a loop), π is exactly how often each state occurs in it.
+The entropy rate measures how unpredictable the next {unit} is, in bits, averaged over π.
+A temperature T reshapes each row before sampling: T < 1 favours the likeliest next
+{unit}s, T > 1 spreads the choice out.
+""",
+        equations=(
+            r"P_{ij} = \Pr(s_{t+1} = j \mid s_t = i) = \frac{N_{ij}}{\sum_{j'} N_{ij'}}",
+            r"\pi P = \pi, \quad \sum_i \pi_i = 1",
+            r"H = -\sum_i \pi_i \sum_j P_{ij} \log_2 P_{ij}",
+            r"P^{(T)}_{ij} = \frac{P_{ij}^{1/T}}{\sum_{j'} P_{ij'}^{1/T}}",
+        ),
+        try_next=(
+            TryNext((f"model.order={k + 2 if k < 10 else 1}",),
+                    f"an order-{k + 2 if k < 10 else 1} chain: longer contexts have fewer "
+                    "possible continuations, so the text copies longer runs of the passage"
+                    if k < 10 else "an order-1 chain: short contexts, freer text"),
+            TryNext((f"model.level={other}", "model.order=1"),
+                    f"a {other}-level chain of order 1 on the same passage"),
+            TryNext(("sample.temperatures=[0.2, 3.0]",),
+                    "a very cold and a very hot walk: the first repeats the likeliest "
+                    "continuations, the second picks rare ones more often"),
+        ),
+        main_figure="markov_chain.png",
+        headline="entropy_rate_bits",
+    )
+
 
 # Lewis Carroll, "Alice's Adventures in Wonderland" (1865), chapter 1 — public domain.
 PASSAGE = """\
@@ -128,7 +174,33 @@ def run(cfg, key, ctx):
         for temp, out in samples:
             f.write(f"--- temperature {temp:g} ---\n{out}\n\n")
     _figures(ctx, model, P, pi, sep)
+    observe(ctx, cfg, model, pi, metrics)
     return metrics
+
+
+def observe(ctx, cfg, model, pi, metrics) -> None:
+    """π is stationary and matches the state frequencies; how temperature changed the walk."""
+    unit = "character" if cfg.model.level == "char" else "word"
+    counts = np.asarray(model.counts, np.float64).sum(axis=1)
+    freq_gap = float(np.max(np.abs(np.asarray(pi, np.float64) - counts / counts.sum())))
+    stat, tol = metrics["max_stationary_residual"], 1e-4
+    found = (f"The chain has {metrics['states']:,} states from {metrics['tokens']:,} {unit}s; "
+             f"its stationary distribution satisfies πP = π to {stat:.1e}, and differs from "
+             f"how often each state occurs in the text by at most {freq_gap:.1e}")
+    ctx.observe(found + ": the long-run share of each state is its frequency in the text.",
+                stat <= tol and freq_gap <= tol,
+                found + f": more than {tol:g}, so the solver has not converged here.")
+    ctx.observe(f"The entropy rate is {metrics['entropy_rate_bits']:.3f} bits per {unit}: "
+                f"on average the next {unit} is as uncertain as a choice among "
+                f"{2 ** metrics['entropy_rate_bits']:.1f} equally likely ones.", True, "")
+    temps = sorted(set(cfg.sample.temperatures))
+    if len(temps) > 1:
+        lo, hi = temps[0], temps[-1]
+        d_lo, d_hi = (metrics[f"distinct_states_T{t:g}"] for t in (lo, hi))
+        found = (f"In {cfg.sample.length:,} steps the walk at T = {lo:g} visited {d_lo:,} "
+                 f"distinct states and the walk at T = {hi:g} visited {d_hi:,}")
+        ctx.observe(found + ": the colder walk keeps to fewer, likelier paths.", d_lo < d_hi,
+                    found + ": in a walk this short the difference does not show.")
 
 
 def _figures(ctx, model, P, pi, sep):
@@ -139,11 +211,16 @@ def _figures(ctx, model, P, pi, sep):
     ax1.barh(range(len(top)), pi_np[top][::-1])
     ax1.set_yticks(range(len(top)), [label(s) for s in top[::-1]], fontsize=7)
     ax1.set_xlabel("π (stationary probability)")
+    ax1.set_ylabel("state (last tokens)")
     ax1.set_title("most frequent states")
     k = min(20, len(top))
     im = ax2.imshow(P_np[np.ix_(top[:k], top[:k])], cmap="viridis")
     ax2.set_xticks(range(k), [label(s) for s in top[:k]], rotation=90, fontsize=6)
     ax2.set_yticks(range(k), [label(s) for s in top[:k]], fontsize=6)
+    ax2.set_xlabel("next state")
+    ax2.set_ylabel("current state")
     ax2.set_title("P between the top states")
-    fig.colorbar(im, ax=ax2, shrink=0.7)
-    ctx.save_figure(fig, "markov_chain")
+    fig.colorbar(im, ax=ax2, shrink=0.7, label="transition probability")
+    ctx.save_figure(fig, "markov_chain", caption=(
+        f"Left: the {len(top)} states with the largest stationary probability. Right: the "
+        f"transition probabilities among the top {k} of them."))

@@ -15,9 +15,43 @@ import numpy as np
 
 from mlmath_jax import plotting
 from mlmath_jax import probability as pr
+from mlmath_jax.runner.lesson import Lesson, TryNext
 from mlmath_jax.runner.schema import Int
 
 DESCRIPTION = "Monte Carlo estimate of pi and its 1/sqrt(N) error, batches split over devices"
+
+LESSON = Lesson(
+    title="Monte Carlo estimation of π",
+    chapter="probability",
+    concept="""
+Throw points uniformly at random into the unit square. The quarter circle x² + y² ≤ 1 covers
+π/4 of the square's area, so the fraction of points that land inside estimates π/4, and four
+times that fraction estimates π. Each point is a yes-or-no trial with probability π/4, so
+the estimate is an average of independent random numbers.
+
+Averages of N independent draws have a standard deviation σ/√N. The error therefore falls
+slowly: a hundred times more points buy only one more correct digit. On log-log axes the
+error against N is a line of slope −½, whatever the problem, which is why Monte Carlo
+methods shine in many dimensions where grids become impossibly large.
+""",
+    equations=(
+        r"\hat{\pi}_N = \frac{4}{N}\sum_{i=1}^{N} \mathbf{1}\left[x_i^2 + y_i^2 \le 1\right]",
+        r"\sigma = 4\sqrt{\frac{\pi}{4}\left(1 - \frac{\pi}{4}\right)} = \sqrt{\pi(4 - \pi)} "
+        r"\approx 1.64, \quad \mathrm{RMS}(\hat{\pi}_N - \pi) = \frac{\sigma}{\sqrt{N}}",
+    ),
+    try_next=(
+        TryNext(("sample.n=1000",),
+                "only 1,000 points for the final estimate: its standard error grows to "
+                "about 0.05"),
+        TryNext(("convergence.repeats=64",),
+                "the RMS error averaged over 64 runs instead of 16: its curve hugs the σ/√N "
+                "line more closely"),
+        TryNext(("convergence.batches=64",),
+                "a shorter error curve, up to 64 batches of 256 points"),
+    ),
+    main_figure="pi_convergence.png",
+    headline="abs_error",
+)
 
 SCHEMA = {
     "sample": {
@@ -65,16 +99,19 @@ def run(cfg, key, ctx):
     ax1.set_xscale("log")
     ax1.set_ylim(np.pi - 0.3, np.pi + 0.3)
     ax1.set_xlabel("N (points)")
-    ax1.set_title("running estimates")
-    ax1.legend(fontsize=8)
+    ax1.set_ylabel("estimate of π")
+    ax1.set_title(f"running estimates ({min(c.repeats, 8)} runs)")
+    ax1.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     ax2.loglog(ns, rms, label=f"RMS error over {c.repeats} runs (slope {slope:.2f})")
     ax2.loglog(ns, sigma / np.sqrt(ns), "k--", label="σ/√N, σ = √(π(4−π))")
     ax2.set_xlabel("N (points)")
     ax2.set_ylabel("|estimate − π|")
     ax2.set_title("error against N")
-    ax2.legend(fontsize=8)
+    ax2.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14))
     ax2.grid(True, which="both", alpha=0.3)
-    ctx.save_figure(fig, "pi_convergence")
+    ctx.save_figure(fig, "pi_convergence", caption=(
+        "Left: the running estimate of π as points are added, in independent runs. Right: "
+        "their root-mean-square error against N on log-log axes, beside σ/√N."))
 
     fig, ax = plotting.subplots(size=(4, 4))
     pts = np.asarray(jax.random.uniform(jax.random.fold_in(k_final, 10**6), (2000, 2)))
@@ -84,8 +121,13 @@ def run(cfg, key, ctx):
     t = np.linspace(0, np.pi / 2, 200)
     ax.plot(np.cos(t), np.sin(t), "k", lw=1)
     ax.set_aspect("equal")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
     ax.set_title(f"2,000 points: 4·{inside.sum()}/2000 = {4 * inside.mean():.3f}")
-    ctx.save_figure(fig, "points")
+    ctx.save_figure(fig, "points", caption=(
+        "2,000 random points of the unit square, blue inside the quarter circle and red "
+        "outside."))
+    observe(ctx, estimate, stderr, cfg.sample.n, slope, c.repeats, int(ns[0]), int(ns[-1]))
 
     return {
         "pi_estimate": estimate,
@@ -98,3 +140,19 @@ def run(cfg, key, ctx):
         "rms_error_at_max_n": float(rms[-1]),
         "theory_error_at_max_n": float(sigma / np.sqrt(ns[-1])),
     }
+
+
+def observe(ctx, estimate: float, stderr: float, n: int, slope: float, repeats: int,
+            min_n: int, max_n: int) -> None:
+    """How far the estimate landed from π, and the measured slope of the error."""
+    err = estimate - float(np.pi)
+    z = err / stderr if stderr else float("inf")
+    found = (f"From {n:,} points π ≈ {estimate:.6f}, off by {err:+.2g}, which is "
+             f"{abs(z):.2f} standard errors ({stderr:.2g})")
+    ctx.observe(found + ": as close as chance predicts.", abs(z) <= 3.0,
+                found + ": more than the 3 standard errors chance usually allows.")
+    found = (f"The RMS error over {repeats} runs fell with slope {slope:.2f} on log-log axes "
+             f"from N = {min_n:,} to {max_n:,}")
+    ctx.observe(found + ", close to the −½ of σ/√N.", abs(slope + 0.5) <= 0.15,
+                found + f", {abs(slope + 0.5):.2f} away from −½: with only {repeats} runs "
+                "the RMS error is itself noisy.")

@@ -18,6 +18,7 @@ import numpy as np
 from mlmath_jax import data, plotting, text
 from mlmath_jax.errors import ConfigError, UserError
 from mlmath_jax.models import naive_bayes as nb
+from mlmath_jax.runner.lesson import Lesson, TryNext
 from mlmath_jax.runner.schema import Float, Int, Path, Str
 
 DESCRIPTION = "multinomial naive Bayes spam filter: accuracy, precision, recall, F1, top tokens"
@@ -36,6 +37,50 @@ SCHEMA = {
     },
     "report": {"top_k": Int(15, min=1, max=200, help="tokens shown as raising P(spam)")},
 }
+
+_LESSON = Lesson(
+    title="A naive Bayes spam filter",
+    chapter="probability",
+    concept="""
+Bayes' theorem turns the question "how likely is this message to be spam?" into pieces that
+can be counted: how common spam is overall, and how likely each word is in spam and in
+ordinary messages. Naive Bayes makes one bold simplification, that the words of a message
+are independent of each other once the class is known, so the probability of a message is
+a product of per-word probabilities. The product is computed as a sum of logarithms to
+avoid numbers too small for the computer.
+
+A word never seen in spam would make the whole product zero, so every count gets a small
+added α (Laplace smoothing). The model is fitted on one part of the messages and judged on
+the held-out rest: accuracy, precision (of the messages flagged as spam, how many were),
+recall (of the spam, how much was caught) and the confusion matrix.
+""",
+    equations=(
+        r"P(c \mid x) = \frac{P(c)\,P(x \mid c)}{P(x)} \propto P(c) \prod_{w} "
+        r"P(w \mid c)^{x_w}",
+        r"P(w \mid c) = \frac{N_{c,w} + \alpha}{\sum_{w'} N_{c,w'} + \alpha |V|}",
+        r"\hat{c} = \arg\max_c \left(\log P(c) + \sum_w x_w \log P(w \mid c)\right)",
+    ),
+    try_next=(
+        TryNext(("model.alpha=0.01",),
+                "very light smoothing: rare words weigh far more in the decision"),
+        TryNext(("data.generated=100",),
+                "only 100 messages: a small vocabulary and few spam examples to learn from"),
+        TryNext(("model.min_count=5",),
+                "only words seen at least 5 times in training: a smaller vocabulary"),
+    ),
+    main_figure="spam_filter.png",
+    headline="accuracy",
+)
+
+
+def lesson(cfg) -> Lesson:
+    if cfg.data.path is None:
+        return _LESSON
+    # Real data: the corpus size is the file's, so vary the split instead.
+    sets = _LESSON.try_next
+    return _LESSON._replace(try_next=(sets[0], sets[2], TryNext(
+        ("data.test_fraction=0.5",),
+        "train on only half of the messages and judge on the other half")))
 
 # A small synthetic corpus: templates with slots, filled by a seeded generator.
 _HAM = [
@@ -154,6 +199,7 @@ def run(cfg, key, ctx):
     ctx.print("tokens raising P(" + names[1] + ") most: " +
               ", ".join(f"{t} (×{np.exp(r):.0f})" for t, r in top[:10]))
     _figures(ctx, cm, names, top, spam_prob, y_test)
+    observe(ctx, m, names, y_test, top)
     return {
         **m,
         "train_accuracy": train_acc,
@@ -182,5 +228,26 @@ def _figures(ctx, cm, names, top, spam_prob, y_test):
     ax3.set_ylabel("messages (log scale)")
     ax3.set_xlabel(f"P({names[1]} | message)")
     ax3.set_title("posterior on the test split")
-    ax3.legend(fontsize=8)
-    ctx.save_figure(fig, "spam_filter")
+    ax3.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    ctx.save_figure(fig, "spam_filter", caption=(
+        "Left: the confusion matrix on the held-out messages. Middle: the tokens whose "
+        f"presence most raises P({names[1]}). Right: the model's P({names[1]} | message) "
+        "for each held-out message, by its true label."))
+
+
+def observe(ctx, m: dict, names, y_test, top) -> None:
+    """Accuracy against the majority-class baseline; precision, recall; the top tokens."""
+    n = len(y_test)
+    majority = float(max(np.mean(y_test), 1 - np.mean(y_test)))
+    base = names[1] if np.mean(y_test) > 0.5 else names[0]
+    found = (f"On {n:,} held-out messages the filter was right {100 * m['accuracy']:.1f}% "
+             f"of the time, against {100 * majority:.1f}% for always answering {base!r}")
+    ctx.observe(found + ": the word counts carry real evidence.", m["accuracy"] > majority,
+                found + ": no better than the baseline.")
+    ctx.observe(f"Of the messages it flagged as {names[1]}, {100 * m['precision']:.1f}% were "
+                f"(precision); of the {names[1]} messages, it caught "
+                f"{100 * m['recall']:.1f}% (recall).", True, "")
+    if top:
+        shown = ", ".join(f"{t!r} (×{np.exp(r):.0f})" for t, r in top[:5])
+        ctx.observe(f"The tokens whose presence most multiplies the odds of {names[1]}: "
+                    f"{shown}.", True, "")

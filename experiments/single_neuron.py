@@ -22,6 +22,7 @@ import optax
 
 from mlmath_jax import calculus, plotting, train
 from mlmath_jax.errors import ConfigError
+from mlmath_jax.runner.lesson import Lesson, TryNext
 from mlmath_jax.runner.schema import Float, Int, List, Str
 
 DESCRIPTION = "backpropagation by hand: a sigmoid neuron learns AND and OR"
@@ -37,6 +38,44 @@ SCHEMA = {
     "optimizer": {"lr": Float(2.0, gt=0.0, help="gradient-descent learning rate")},
     "train": {"steps": Int(2000, min=1), "log_every": Int(100, min=1)},
 }
+
+
+LESSON = Lesson(
+    title="Backpropagation through one sigmoid neuron",
+    chapter="calculus",
+    concept="""
+A neuron multiplies its inputs by weights, adds a bias and squashes the sum through the
+sigmoid σ(z) = 1/(1 + e⁻ᶻ), giving a number between 0 and 1 read as the probability that
+the answer is 1. Training lowers the cross-entropy loss by gradient descent, and the
+gradient comes from the chain rule: the loss depends on a, a on z, and z on the weights,
+so ∂L/∂w is the product of the three local derivatives. For the sigmoid with
+cross-entropy the product simplifies to (a − y) times the input.
+
+Here that backward pass is written out by hand and compared with jax.grad, which applies
+the same chain rule automatically. One neuron draws one straight line, w·x + b = 0, across
+the input plane: it can learn AND and OR, whose 1s and 0s a line separates, but not XOR.
+""",
+    equations=(
+        r"z = w_1 x_1 + w_2 x_2 + b, \quad a = \sigma(z) = \frac{1}{1 + e^{-z}}",
+        r"L = -\frac{1}{n}\sum_{i=1}^{n} \left[y_i \log a_i + (1 - y_i)\log(1 - a_i)\right]",
+        r"\frac{\partial L}{\partial z_i} = \frac{\partial L}{\partial a_i}"
+        r"\frac{\partial a_i}{\partial z_i} = \frac{a_i - y_i}{n}, \quad "
+        r"\frac{\partial L}{\partial w} = \sum_{i} \frac{\partial L}{\partial z_i} x_i",
+    ),
+    try_next=(
+        TryNext(("data.gates=[\"and\", \"xor\"]",),
+                "XOR beside AND: no single line separates XOR, so its neuron cannot "
+                "classify all four inputs"),
+        TryNext(("optimizer.lr=0.1",),
+                "a learning rate 20 times smaller: the loss falls far more slowly over the "
+                "same number of steps"),
+        TryNext(("data.gates=[\"nand\"]", "model.init_scale=3.0"),
+                "NAND from large random starting weights: the first updates swing the "
+                "decision line across the plane"),
+    ),
+    main_figure="decision_line.png",
+    headline="final_loss",
+)
 
 
 def check(cfg):
@@ -106,7 +145,30 @@ def run(cfg, key, ctx):
               f"{metrics['max_grad_abs_diff']:.3g}")
     _figures(ctx, gates, result, X, Y)
     metrics["graph_grad_max_error"] = _computation_graph(ctx, gates, result, X)
+    observe(ctx, gates, metrics, cfg.train.steps, float(jnp.finfo(ctx.dtype).eps))
     return metrics
+
+
+def observe(ctx, gates, metrics, steps: int, eps: float) -> None:
+    """Which gates the neurons learned, and how closely the two gradients agreed."""
+    for g in gates:
+        acc, loss = metrics[f"accuracy_{g}"], metrics[f"loss_{g}"]
+        found = (f"After {steps:,} steps the {g.upper()} neuron classifies "
+                 f"{round(4 * acc)} of the 4 inputs correctly (loss {loss:.3g})")
+        if g == "xor":
+            ctx.observe(found + ": a single line cannot put both 1s of XOR on one side and "
+                        "both 0s on the other.", acc < 1.0,
+                        found + ".")
+        else:
+            ctx.observe(found + ": a line separates its 1s from its 0s.", acc == 1.0,
+                        found + ": it has not yet found a separating line; more steps or "
+                        "a larger learning rate would.")
+    diff, tol = metrics["max_grad_abs_diff"], 100 * eps
+    found = (f"The hand-written gradient and jax.grad differed by at most {diff:.1e} over "
+             f"the logged steps")
+    ctx.observe(found + f", within rounding ({tol:.1e} = 100 ε): the chain rule by hand "
+                "and automatic differentiation compute the same thing.", diff <= tol,
+                found + f", more than 100 ε = {tol:.1e}.")
 
 
 def _computation_graph(ctx, gates, result, X) -> float:
@@ -143,7 +205,9 @@ def _figures(ctx, gates, result, X, Y):
         plotting.loss_curve(ax, steps, per_gate[i], label=g.upper())
     ax.set_title("cross-entropy of each neuron")
     ax.legend(fontsize=8)
-    ctx.save_figure(fig, "loss")
+    ax.set_ylabel("cross-entropy loss")
+    ctx.save_figure(fig, "loss", caption="The cross-entropy loss of each gate's neuron "
+                    "against the training step.")
 
     fig, axes = plotting.subplots(1, len(gates), size=(4, 4), squeeze=False)
     # Log-spaced steps: the line moves most in the first few updates.
@@ -168,4 +232,6 @@ def _figures(ctx, gates, result, X, Y):
                      f"{len(steps) - 1}\n(purple → yellow)", fontsize=8)
         ax.set_xlabel("x₁")
         ax.set_ylabel("x₂")
-    ctx.save_figure(fig, "decision_line")
+    ctx.save_figure(fig, "decision_line", caption=(
+        "The decision line w·x + b = 0 of each neuron at log-spaced steps (purple early, "
+        "yellow late) over the four inputs, coloured by their target (red 1, blue 0)."))

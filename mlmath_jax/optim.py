@@ -173,8 +173,8 @@ def adagrad(learning_rate: ScalarOrSchedule, initial_accumulator_value: float = 
       >>> print(u.tolist())  # −g/|g| on the first step
       [-1.0]
       >>> u, _ = opt.update(jnp.array([2j]), opt.init(jnp.zeros(1, jnp.complex64)))
-      >>> print(u.tolist())  # complex: G = |g|² = 4, u = −2j/2
-      [-1j]
+      >>> print(float(u.real[0]), float(u.imag[0]))  # complex: G = |g|² = 4, u = −2j/2
+      -0.0 -1.0
     """
 
     def init(params):
@@ -337,8 +337,8 @@ def adam(learning_rate: ScalarOrSchedule, b1: float = 0.9, b2: float = 0.999,
       >>> print(u.round(4).tolist())  # first step: −α·sign(g) (up to ε), whatever |g|
       [-0.1, 0.1]
       >>> u, _ = opt.update(jnp.array([1 + 2j]), opt.init(jnp.zeros(1, jnp.complex64)))
-      >>> print(u.round(4).tolist())  # complex: −α g/|g|, as optax
-      [(-0.0447-0.0894j)]
+      >>> print(round(float(u.real[0]), 4), round(float(u.imag[0]), 4))  # −α g/|g|, as optax
+      -0.0447 -0.0894
     """
 
     def init(params):

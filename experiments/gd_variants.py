@@ -46,7 +46,7 @@ def mse_loss(w, batch):
 
 
 def run(cfg, key, ctx):
-    X_np, y_np, w_true = data.make_regression(cfg.seed, cfg.data.n, cfg.data.features,
+    X_np, y_np, w_true = data.make_regression(key, cfg.data.n, cfg.data.features,
                                               cfg.data.noise)
     X = jnp.asarray(data.add_bias_column(X_np), ctx.dtype)
     y = jnp.asarray(y_np, ctx.dtype)

@@ -77,7 +77,7 @@ def run(cfg, key, ctx):
     # 3. Stratified split (row indices too, to write the held-out rows as a raw table).
     rows = np.arange(len(y))
     Xtr, Xte, ytr, yte, rtr, rte = data.train_test_split(
-        cfg.seed, X, y, rows, test_fraction=cfg.data.test_fraction, stratify=y)
+        key, X, y, rows, test_fraction=cfg.data.test_fraction, stratify=y)
 
     # 4. Standardization fitted on the training part only.
     scaler = data.Standardizer.fit(Xtr)
@@ -112,7 +112,7 @@ def run(cfg, key, ctx):
     # 6. Evaluation on the held-out part.
     probs = pipeline.predict_proba(model, Xte)
     y_pred = np.argmax(probs, axis=1)
-    report = pipeline.classification_report(yte, y_pred, len(classes))
+    report = pipeline.classification_report(y_pred, yte, len(classes))._asdict()
     train_acc = float(np.mean(pipeline.predict(model, Xtr) == ytr))
 
     # 7. Save; 8. reload and predict the held-out rows from a raw table, as `mlmath predict`.

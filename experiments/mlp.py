@@ -54,13 +54,13 @@ def load(cfg):
     part only; the raw test rows are kept for drawing images."""
     d = cfg.data
     if d.source == "moons":
-        X, y = data.make_moons(cfg.seed, d.n, d.noise)
-        Xtr, Xte, ytr, yte = data.train_test_split(cfg.seed, X, y, test_fraction=d.test_fraction,
-                                                   stratify=y)
+        X, y = data.make_moons(jax.random.key(cfg.seed), d.n, d.noise)
+        Xtr, Xte, ytr, yte = data.train_test_split(jax.random.key(cfg.seed), X, y,
+                                                   test_fraction=d.test_fraction, stratify=y)
         side, names = None, ("0", "1")
     elif d.source == "digits":
         ds = data.load_bundled("digits")
-        Xtr, Xte, ytr, yte = data.train_test_split(cfg.seed, ds.X, ds.y,
+        Xtr, Xte, ytr, yte = data.train_test_split(jax.random.key(cfg.seed), ds.X, ds.y,
                                                    test_fraction=d.test_fraction, stratify=ds.y)
         side, names = 8, tuple(str(i) for i in range(10))
     else:
@@ -109,7 +109,7 @@ def run(cfg, key, ctx):
                        devices=cfg.train.devices)
     p = result.params
     y_pred = np.asarray(nn.mlp_predict(p, Xte, act))
-    report = pipeline.classification_report(yte_np, y_pred, len(names))
+    report = pipeline.classification_report(y_pred, yte_np, len(names))._asdict()
     steps = list(range(0, cfg.train.steps, cfg.train.log_every)) + [cfg.train.steps]
     records = [{"step": s, **r} for s, r in zip(steps, records, strict=False)]
 

@@ -77,7 +77,7 @@ def run(cfg, key, ctx):
             metrics[f"{name}_max_abs_diff_vs_optax"] = float(np.max(np.abs(ours[name]
                                                                           - theirs[name])))
 
-    X_np, y_np, _ = data.make_regression(cfg.seed, cfg.data.n, cfg.data.features,
+    X_np, y_np, _ = data.make_regression(key, cfg.data.n, cfg.data.features,
                                          cfg.data.noise)
     X = jnp.asarray(data.add_bias_column(X_np), ctx.dtype)
     y = jnp.asarray(y_np, ctx.dtype)

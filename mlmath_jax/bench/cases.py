@@ -423,7 +423,7 @@ def case_train_loop(ctx: Context, res: CaseResult) -> None:
     from mlmath_jax.models import linear
 
     steps, log_every = (10, 5) if ctx.scale.toy else (1000, 100)
-    X, y, _ = data.make_regression(0, 200, 3)
+    X, y, _ = data.make_regression(jax.random.key(0), 200, 3)
     batch = (jnp.asarray(X, jnp.float32), jnp.asarray(y, jnp.float32))
     _loop_compare(ctx, res, "train_loop_linear", "linear regression 200×3",
                   lambda w, b: linear.mse_loss(w, b[0], b[1]), jnp.zeros(3, jnp.float32),

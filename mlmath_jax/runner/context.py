@@ -16,6 +16,8 @@ def jsonable(value: Any) -> Any:
     """Plain JSON types from NumPy / JAX scalars and arrays; non-finite floats become None."""
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):      # a NamedTuple result
+        return jsonable(value._asdict())
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     if isinstance(value, bool | str) or value is None:

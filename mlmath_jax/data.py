@@ -34,7 +34,13 @@ class Dataset(NamedTuple):
 
 def load_bundled(name: str) -> Dataset:
     """One of scikit-learn's bundled (offline) sets: diabetes, digits, iris,
-    breast_cancer, wine."""
+    breast_cancer, wine.
+
+    Example:
+      >>> ds = load_bundled("iris")
+      >>> print(ds.X.shape, ds.target_names)
+      (150, 4) ('setosa', 'versicolor', 'virginica')
+    """
     from sklearn import datasets as skd
 
     loaders = {
@@ -163,7 +169,12 @@ def make_circles(key, n: int, noise: float = 0.05,
 # ------------------------------------------------------------------- splits and scaling
 
 def add_bias_column(X: np.ndarray) -> np.ndarray:
-    """Append a column of ones, so a weight vector's last entry is the intercept."""
+    """Append a column of ones, so a weight vector's last entry is the intercept.
+
+    Example:
+      >>> print(add_bias_column(np.array([[2.0], [3.0]])).tolist())
+      [[2.0, 1.0], [3.0, 1.0]]
+    """
     return np.concatenate([X, np.ones((X.shape[0], 1), X.dtype)], axis=1)
 
 
@@ -233,7 +244,12 @@ class Standardizer(NamedTuple):
 
 
 def one_hot(labels: np.ndarray, num_classes: int) -> np.ndarray:
-    """Integer labels (n,) → one-hot rows (n, num_classes) of float."""
+    """Integer labels (n,) → one-hot rows (n, num_classes) of float.
+
+    Example:
+      >>> print(one_hot(np.array([0, 2]), 3).tolist())
+      [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    """
     labels = np.asarray(labels)
     return (labels[:, None] == np.arange(num_classes)[None, :]).astype(np.float64)
 
@@ -252,6 +268,13 @@ def read_labeled_text(path: str | Path) -> tuple[list[str], list[str]]:
 
     A first line whose label is ``label`` (any case) is a header and skipped. Blank lines
     are skipped; a non-blank line without a tab is an error naming its line number.
+
+    Example:
+      >>> import tempfile, pathlib
+      >>> f = pathlib.Path(tempfile.mkdtemp()) / "sms.tsv"
+      >>> _ = f.write_text("ham\\tsee you at 5\\nspam\\tWIN a prize now\\n")
+      >>> read_labeled_text(f)
+      (['ham', 'spam'], ['see you at 5', 'WIN a prize now'])
     """
     p = _check_file(path)
     try:
@@ -284,6 +307,13 @@ def read_idx(path: str | Path) -> np.ndarray:
     The header is two zero bytes, a type code, the number of dimensions, then one
     big-endian uint32 per dimension. Raises UserError for a file that is not IDX or is
     truncated.
+
+    Example:
+      >>> import tempfile, pathlib
+      >>> f = pathlib.Path(tempfile.mkdtemp()) / "labels.idx.gz"
+      >>> write_idx(f, np.array([7, 2, 1], np.uint8))
+      >>> print(read_idx(f).tolist())
+      [7, 2, 1]
     """
     p = _check_file(path)
     try:
@@ -311,7 +341,15 @@ def read_idx(path: str | Path) -> np.ndarray:
 
 def write_idx(path: str | Path, array: np.ndarray, compress: bool | None = None) -> None:
     """Write ``array`` (uint8, int8, int16, int32, float32 or float64) as an IDX file;
-    gzip-compressed when ``compress`` or when the name ends in ``.gz``."""
+    gzip-compressed when ``compress`` or when the name ends in ``.gz``.
+
+    Example:
+      >>> import tempfile, pathlib
+      >>> f = pathlib.Path(tempfile.mkdtemp()) / "images.idx"
+      >>> write_idx(f, np.zeros((2, 3, 3), np.uint8))
+      >>> print(read_idx(f).shape, f.stat().st_size)   # 4 + 3·4 header bytes + 18
+      (2, 3, 3) 34
+    """
     p = Path(path)
     codes = {np.dtype(np.uint8): 0x08, np.dtype(np.int8): 0x09, np.dtype(">i2"): 0x0B,
              np.dtype(">i4"): 0x0C, np.dtype(">f4"): 0x0D, np.dtype(">f8"): 0x0E}
@@ -376,8 +414,12 @@ def read_table(path: str | Path, delimiter: str | None = None) -> Table:
     header; at least one row. Blank lines are skipped. Errors name the file and line.
 
     Example:
-      >>> t = read_table("iris.csv")
-      >>> X = t.numeric(["sepal length", "sepal width"]); labels = t.column("species")
+      >>> import tempfile, pathlib
+      >>> f = pathlib.Path(tempfile.mkdtemp()) / "iris.csv"
+      >>> write_table(f, ["sepal length", "species"], [(5.1, "setosa"), (7.0, "versicolor")])
+      >>> t = read_table(f)
+      >>> print(t.columns, t.numeric(["sepal length"]).ravel().tolist(), t.column("species"))
+      ('sepal length', 'species') [5.1, 7.0] ['setosa', 'versicolor']
     """
     import csv
 
@@ -412,7 +454,15 @@ def read_table(path: str | Path, delimiter: str | None = None) -> Table:
 def write_table(path: str | Path, columns: list[str] | tuple[str, ...], rows,
                 delimiter: str | None = None) -> None:
     """Write a header and rows (any values, written with ``str``; floats with ``repr``
-    so they read back exactly) as CSV, or TSV for a ``.tsv`` name."""
+    so they read back exactly) as CSV, or TSV for a ``.tsv`` name.
+
+    Example:
+      >>> import tempfile, pathlib
+      >>> f = pathlib.Path(tempfile.mkdtemp()) / "t.tsv"
+      >>> write_table(f, ["x", "y"], [(1, 0.1)])
+      >>> print(repr(f.read_text()))
+      'x\\ty\\n1\\t0.1\\n'
+    """
     import csv
 
     p = Path(path)

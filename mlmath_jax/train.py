@@ -103,6 +103,26 @@ def data_mesh(devices: int | None = None) -> Mesh:
     return Mesh(np.asarray(available[:k]), ("data",))
 
 
+def _place(tree: PyTree, sharding: NamedSharding) -> PyTree:
+    """Put every array of ``tree`` on ``sharding``. Over several processes (after
+    ``jax.distributed.initialize``) the mesh holds devices of other hosts, which
+    ``device_put`` cannot reach: each process then builds its own shards from its copy of
+    the value (every process passes the same data and parameters)."""
+    if sharding.is_fully_addressable:
+        return jax.device_put(tree, sharding)
+
+    def one(x):
+        if isinstance(x, jax.Array) and x.sharding == sharding:
+            return x
+        if isinstance(x, jax.Array) and jax.dtypes.issubdtype(x.dtype, jax.dtypes.prng_key):
+            return jax.random.wrap_key_data(one(jax.random.key_data(x)),
+                                            impl=jax.random.key_impl(x))
+        host = np.asarray(x)
+        return jax.make_array_from_callback(host.shape, sharding, lambda idx: host[idx])
+
+    return jax.tree.map(one, tree)
+
+
 # --------------------------------------------------------------------------- compiled cache
 #
 # Compiled programs are kept per process, keyed by *what* they compute, so a second `fit`
@@ -375,12 +395,11 @@ def fit(
     replicated = NamedSharding(mesh, P())
     data_sharding = NamedSharding(mesh, P("data")) if batch_size is None else replicated
     if has_data:
-        data = jax.device_put(jax.tree.map(jnp.asarray, data), data_sharding)
-    params = jax.device_put(jax.tree.map(lambda a: jnp.array(a, copy=True), params),
-                            replicated)
-    opt_state = jax.device_put(optimizer.init(params), replicated)
-    key = jax.device_put(key if key is not None else jax.random.key(0), replicated)
-    perm = jax.device_put(jnp.arange(n), replicated)
+        data = _place(jax.tree.map(jnp.asarray, data), data_sharding)
+    params = _place(jax.tree.map(lambda a: jnp.array(a, copy=True), params), replicated)
+    opt_state = _place(optimizer.init(params), replicated)
+    key = _place(key if key is not None else jax.random.key(0), replicated)
+    perm = _place(jnp.arange(n), replicated)
 
     what = (_fingerprint(loss_fn), _fingerprint(grad_fn), _fingerprint(optimizer))
     static = dict(has_data=has_data, batch_size=batch_size, n=n, record_params=record_params,
@@ -391,7 +410,7 @@ def fit(
     try:
         while t < steps:  # one compiled chunk of `length` steps per turn
             length = min(log_every, steps - t)
-            args = (params, opt_state, jnp.int32(t), data, key, perm)
+            args = (params, opt_state, _place(jnp.int32(t), replicated), data, key, perm)
             chunk, seconds = _compiled(
                 ("chunk", *what, length, *static.items()),
                 lambda length=length: _make_chunk(loss_fn, grad_fn, optimizer, length=length,

@@ -2,7 +2,7 @@
 
 Sharing a process (or running at the same time) lets one side's BLAS or OpenMP worker
 threads spin on the cores the other side is timed on. Here each side is built in a
-worker process of its own (``python -m mlmath_jax.bench.isolated``), and the parent asks
+worker process of its own (``python -m mlmath_jax.bench._worker``), and the parent asks
 the workers for timed repeats one at a time, in alternating order (A B B A A B …), so
 only one side runs at any moment and the machine's drift falls on all of them.
 
@@ -75,7 +75,7 @@ class _Worker:
         env = {k: v for k, v in os.environ.items() if k not in side.unset}
         root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        self.proc = subprocess.Popen([sys.executable, "-m", "mlmath_jax.bench.isolated"],
+        self.proc = subprocess.Popen([sys.executable, "-m", "mlmath_jax.bench._worker"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      env=env, text=True, bufsize=1)
         self.side = side

@@ -779,6 +779,61 @@ def case_startup(ctx: Context, res: CaseResult) -> None:
                      f"`python -c pass` takes {fmt_seconds(t['python'])}")
 
 
+# --------------------------------------------------------------------------- time to accuracy
+
+
+def case_time_to_accuracy(ctx: Context, res: CaseResult) -> None:
+    """Wall time of a whole process training the MNIST-split MLP
+    (configs/extra/mlp_mnist.toml) to its test accuracy, against the plain NumPy and
+    PyTorch scripts in benchmarks/ training the same model, optimizer, batch and steps."""
+    import re
+
+    import mlmath_jax
+
+    root = Path(mlmath_jax.__file__).resolve().parents[1]
+    config, scripts = root / "configs" / "extra" / "mlp_mnist.toml", root / "benchmarks"
+    if ctx.data_file("mnist", "t10k-images-idx3-ubyte.gz") is None or not config.is_file():
+        raise Missing("needs MNIST (--data DIR) and a checkout's configs/ and benchmarks/")
+    steps = 30 if ctx.scale.toy else 3000
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH")) if p)
+    mnist = ctx.data_dir / "mnist"
+
+    def run(argv, unset=()):
+        e = {k: v for k, v in env.items() if k not in unset}
+        start = time.perf_counter()
+        proc = subprocess.run(argv, env=e, capture_output=True, text=True, timeout=3600)
+        wall = time.perf_counter() - start
+        if proc.returncode != 0:
+            if "No module named 'torch'" in proc.stderr:
+                return None, None
+            raise RuntimeError(f"{argv[1:3]} failed: {proc.stderr.strip()[-300:]}")
+        acc = re.search(r"test accuracy: ([0-9.]+)", proc.stdout)
+        return wall, float(acc.group(1)) if acc else None
+
+    with tempfile.TemporaryDirectory(prefix="mlmath-bench-") as tmp:
+        sets = [f"train.steps={steps}", f"train.log_every={min(250, steps)}",
+                f"data.images={mnist / 't10k-images-idx3-ubyte.gz'}",
+                f"data.labels={mnist / 't10k-labels-idx1-ubyte.gz'}"]
+        ours = run([sys.executable, "-m", "mlmath_jax", "run", str(config), "--quiet",
+                    "--out", tmp, *(a for s in sets for a in ("--set", s))])
+        summary = json.loads(next(Path(tmp).glob("*/summary.json")).read_text())
+        ours = (ours[0], summary.get("metrics", {}).get("test_accuracy"))
+    numpy_side = run([sys.executable, str(scripts / "mlp_mnist_numpy.py"), str(ctx.data_dir),
+                      str(steps)], unset=NUMPY_ENV_UNSET)
+    torch_side = run([sys.executable, str(scripts / "mlp_mnist_torch.py"), str(ctx.data_dir),
+                      str(steps)])
+    what = f"`mlmath run` mlp_mnist.toml, {steps} steps (whole process)"
+    res.rows.append(Row("time_to_accuracy", what, ours[0], "NumPy script, same training",
+                        numpy_side[0]))
+    res.rows.append(Row("time_to_accuracy", what, ours[0], "PyTorch script, same training",
+                        torch_side[0], note="" if torch_side[0] else
+                        "PyTorch not installed (it is never a dependency)"))
+    res.notes.append("time_to_accuracy: test accuracy reached: mlmath_jax "
+                     f"{ours[1]}, NumPy {numpy_side[1]}, PyTorch {torch_side[1]} (different "
+                     "initial draws, same model, Adam 1e-3, batch 128)")
+
+
 # --------------------------------------------------------------------------- registry
 
 CASES = {
@@ -793,4 +848,5 @@ CASES = {
     "naive_bayes": case_naive_bayes,
     "first_result": case_first_result,
     "startup": case_startup,
+    "time_to_accuracy": case_time_to_accuracy,
 }

@@ -93,7 +93,7 @@ def run(cfg, key, ctx):
     params = nn.init_mlp(k_init, sizes, cfg.model.init, ctx.dtype)
     act = cfg.model.activation
 
-    eval_fn, records = _nn.accuracy_logger(act, (Xtr, ytr), (Xte, yte))
+    eval_fn, _ = _nn.accuracy_logger(act, (Xtr, ytr), (Xte, yte))
 
     batch = cfg.train.batch_size or None
     if batch is None and len(Xtr_np) % cfg.train.devices:
@@ -110,8 +110,7 @@ def run(cfg, key, ctx):
     p = result.params
     y_pred = np.asarray(nn.mlp_predict(p, Xte, act))
     report = pipeline.classification_report(y_pred, yte_np, len(names))._asdict()
-    steps = list(range(0, cfg.train.steps, cfg.train.log_every)) + [cfg.train.steps]
-    records = [{"step": s, **r} for s, r in zip(steps, records, strict=False)]
+    records = list(result.history)  # {"step", "loss", "train_accuracy", "test_accuracy"}
 
     _nn.curves(ctx, result.losses, records)
     _nn.confusion(ctx, report["confusion"], names)

@@ -68,7 +68,7 @@ def run(cfg, key, ctx):
             return {}
 
         res = train.fit(mse_loss, w0, opt, (X, y), steps=epochs * per_epoch,
-                        log_every=per_epoch, batch_size=b, key=key, eval_fn=measure,
+                        log_every=per_epoch, batch_size=b, shuffle_key=key, eval_fn=measure,
                         record_params=True, desc=variant)
         ctx.add_timing(res.compile_seconds, res.run_seconds, res.steps)
         curves[variant] = np.asarray(full)

@@ -97,7 +97,7 @@ def run(cfg, key, ctx):
     result = train.fit(lambda p, b: nn.mlp_loss(p, *b, act), params,
                        _nn.make_optimizer(cfg.optimizer), (Ztr, jnp.asarray(ytr)),
                        steps=cfg.train.steps, log_every=cfg.train.log_every, ctx=ctx,
-                       batch_size=batch, key=jax.random.fold_in(key, 1),
+                       batch_size=batch, shuffle_key=jax.random.fold_in(key, 1),
                        devices=cfg.train.devices,
                        grad_fn=((lambda p, b: nn.mlp_backward(p, *b, act))
                                 if cfg.train.gradients == "manual" else None),

@@ -102,7 +102,7 @@ def run(cfg, key, ctx):
                         f"train.batch_size")
     result = train.fit(lambda p, b: nn.mlp_loss(p, *b, act), params,
                        _nn.make_optimizer(cfg.optimizer), (Xtr, ytr), steps=cfg.train.steps,
-                       log_every=cfg.train.log_every, batch_size=batch, key=k_batch,
+                       log_every=cfg.train.log_every, batch_size=batch, shuffle_key=k_batch,
                        grad_fn=((lambda p, b: nn.mlp_backward(p, *b, act))
                                 if cfg.train.gradients == "manual" else None),
                        eval_fn=eval_fn, ctx=ctx, desc=f"MLP on {cfg.data.source}",

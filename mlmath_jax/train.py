@@ -15,13 +15,13 @@ How it runs:
   gradient function and optimizer (the same objects, or the same code with equal
   closure values, e.g. a lambda rebuilt with the same arguments), the same static
   settings and arguments of the same shapes, dtypes and shardings compiles nothing
-  (``compile_seconds`` is 0); :func:`cache_info` counts hits and misses.
+  (``compile_seconds`` is 0); :func:`compile_cache_stats` counts hits and misses.
 * Parameters and optimizer state are donated to each chunk, so a step updates them in
   place where the backend allows; the caller's own ``params`` are copied first and stay
   valid.
 * Full batch when ``batch_size`` is None (or not smaller than the data); otherwise
   mini-batches drawn without replacement from a fresh permutation each epoch, keyed by
-  ``key``. ``batch_size=1`` is stochastic gradient descent.
+  ``shuffle_key``. ``batch_size=1`` is stochastic gradient descent.
 * Gradients come from ``jax.value_and_grad(loss_fn)`` unless ``grad_fn(params, batch) ->
   (loss, grads)`` supplies a manual backward pass.
 * ``devices=k`` trains data-parallel: a 1-D :class:`jax.sharding.Mesh` named ``"data"``
@@ -141,23 +141,23 @@ _stats = {"hits": 0, "misses": 0}
 
 
 class CacheInfo(NamedTuple):
-    """Counts of :func:`fit`'s compiled-program cache (see :func:`cache_info`)."""
+    """Counts of :func:`fit`'s compiled-program cache (see :func:`compile_cache_stats`)."""
 
     hits: int       # programs reused from an earlier call in this process
     misses: int     # programs compiled
     size: int       # programs held now (at most 64, least recently used dropped first)
 
 
-def cache_info() -> CacheInfo:
+def compile_cache_stats() -> CacheInfo:
     """How often :func:`fit` reused a compiled chunk or final loss in this process.
 
     Example:
       >>> import optax, jax.numpy as jnp
-      >>> before = cache_info()
+      >>> before = compile_cache_stats()
       >>> f = lambda w: jnp.sum((w - 3.0) ** 2)
       >>> _ = fit(f, jnp.zeros(2), optax.sgd(0.1), steps=20, log_every=10)
       >>> again = fit(f, jnp.ones(2), optax.sgd(0.1), steps=20, log_every=10)
-      >>> after = cache_info()
+      >>> after = compile_cache_stats()
       >>> print(after.misses - before.misses, after.hits - before.hits, again.compile_seconds)
       2 4 0.0
 
@@ -168,11 +168,11 @@ def cache_info() -> CacheInfo:
 
 
 def clear_cache() -> None:
-    """Forget every compiled program of :func:`fit` (the counts of :func:`cache_info`
+    """Forget every compiled program of :func:`fit` (the counts of :func:`compile_cache_stats`
     restart at zero).
 
     Example:
-      >>> clear_cache(); print(cache_info())
+      >>> clear_cache(); print(compile_cache_stats())
       CacheInfo(hits=0, misses=0, size=0)
     """
     _cache.clear()
@@ -324,7 +324,7 @@ def fit(
     steps: int,
     log_every: int = 100,
     batch_size: int | None = None,
-    key: jax.Array | None = None,
+    shuffle_key: jax.Array | None = None,
     grad_fn: Callable | None = None,
     record_params: bool = False,
     eval_fn: Callable[[PyTree], dict] | None = None,
@@ -343,7 +343,8 @@ def fit(
       steps: number of updates (>= 1).
       log_every: steps fused per compiled chunk, and the logging interval.
       batch_size: mini-batch size; None for full batch.
-      key: PRNG key for mini-batch shuffling (required with ``batch_size``).
+      shuffle_key: PRNG key for mini-batch shuffling, required with ``batch_size`` and
+        unused without it (full-batch training draws nothing, so no key is hidden).
       grad_fn: optional manual ``grad_fn(params, batch) -> (loss, grads)``.
       record_params: also return every step's parameters in ``trace``.
       eval_fn: optional ``eval_fn(params) -> {name: float}`` logged with each record
@@ -380,8 +381,8 @@ def fit(
     if batch_size is not None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-        if key is None:
-            raise ValueError("mini-batch training needs a PRNG key")
+        if shuffle_key is None:
+            raise ValueError("mini-batch training needs a PRNG key: pass shuffle_key")
     mesh = data_mesh(1 if devices is None else devices)
     k = mesh.devices.size
     per_step = batch_size if batch_size is not None else n
@@ -398,7 +399,9 @@ def fit(
         data = _place(jax.tree.map(jnp.asarray, data), data_sharding)
     params = _place(jax.tree.map(lambda a: jnp.array(a, copy=True), params), replicated)
     opt_state = _place(optimizer.init(params), replicated)
-    key = _place(key if key is not None else jax.random.key(0), replicated)
+    # Full batch draws nothing; the chunk still takes a key argument, so give it a fixed
+    # placeholder that no step reads.
+    key = _place(shuffle_key if shuffle_key is not None else jax.random.key(0), replicated)
     perm = _place(jnp.arange(n), replicated)
 
     what = (_fingerprint(loss_fn), _fingerprint(grad_fn), _fingerprint(optimizer))

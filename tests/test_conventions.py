@@ -102,6 +102,10 @@ def test_key_is_first_without_default_and_no_seed_parameter():
             params = inspect.signature(fn).parameters
             if "seed" in params:
                 bad.append(f"{module_name}.{name}: takes 'seed' (take a key)")
+            for pname, p in params.items():
+                if pname.endswith("_key") and p.kind is not p.KEYWORD_ONLY:
+                    bad.append(f"{module_name}.{name}: '{pname}' (a key for one mode) is "
+                               "not keyword-only")
             if "key" in params:
                 p = params["key"]
                 if list(params)[0] != "key":

@@ -60,7 +60,7 @@ def test_minibatch_epochs_visit_every_example_once():
         return -jnp.sum(p * jnp.sum(batch[0]))
 
     res = train.fit(loss_fn, jnp.zeros(1), optax.sgd(1.0), (X,), steps=6, log_every=3,
-                    batch_size=bs, key=jax.random.key(3), record_params=True)
+                    batch_size=bs, shuffle_key=jax.random.key(3), record_params=True)
     increments = np.diff(np.asarray(res.trace)[:, 0])  # = batch sums, step by step
     seen = increments.reshape(2, 3).sum(axis=1)  # two epochs of three batches
     np.testing.assert_allclose(seen, [X.sum(), X.sum()])
@@ -132,25 +132,25 @@ def test_second_fit_reuses_the_compiled_programs():
     scaled = lambda c: (lambda w, b: c * loss(w, b))
     first = train.fit(scaled(1.0), jnp.zeros(3), optax.adam(0.05), (X, y), steps=30,
                       log_every=10)
-    misses = train.cache_info().misses
+    misses = train.compile_cache_stats().misses
     second = train.fit(scaled(1.0), jnp.ones(3), optax.adam(0.05), (2 * X, y), steps=30,
                        log_every=10)
-    assert misses == 2 and train.cache_info().misses == misses  # nothing compiled again
+    assert misses == 2 and train.compile_cache_stats().misses == misses  # nothing compiled again
     assert first.compile_seconds > 0 and second.compile_seconds == 0.0
     # The reused programs compute with the new data and parameters, not the old ones.
     ref = train.fit(loss, jnp.ones(3), optax.adam(0.05), (2 * X, y), steps=30, log_every=10)
     np.testing.assert_allclose(second.losses, ref.losses, rtol=1e-6)
     assert not np.allclose(first.losses, second.losses)
-    misses = train.cache_info().misses
+    misses = train.compile_cache_stats().misses
     train.fit(scaled(2.0), jnp.ones(3), optax.adam(0.05), (X, y), steps=30, log_every=10)
-    assert train.cache_info().misses == misses + 2  # another closure value: recompiled
+    assert train.compile_cache_stats().misses == misses + 2  # another closure value: recompiled
     # A different learning rate or shape is another program.
-    misses = train.cache_info().misses
+    misses = train.compile_cache_stats().misses
     train.fit(scaled(1.0), jnp.zeros(3), optax.adam(0.01), (X, y), steps=30, log_every=10)
-    assert train.cache_info().misses == misses + 1  # the chunk (the final loss is shared)
+    assert train.compile_cache_stats().misses == misses + 1  # the chunk (the final loss is shared)
     train.fit(scaled(1.0), jnp.zeros(3), optax.adam(0.05), (X[:32], y[:32]), steps=30,
               log_every=10)
-    assert train.cache_info().misses == misses + 3
+    assert train.compile_cache_stats().misses == misses + 3
 
 
 def test_history_holds_every_logged_record():

@@ -528,7 +528,7 @@ def _scores(out, n: int) -> np.ndarray:
 
 def case_pagerank(ctx: Context, res: CaseResult) -> None:
     """PageRank on a random sparse graph (100,000 nodes, 1,000,000 edges) vs networkx."""
-    linalg = need("mlmath_jax.linalg", "pagerank_edges")
+    pr = need("mlmath_jax.models.pagerank", "pagerank_edges")
     import networkx as nx
 
     n, e = (300, 2_000) if ctx.scale.toy else (100_000, 1_000_000)
@@ -541,14 +541,15 @@ def case_pagerank(ctx: Context, res: CaseResult) -> None:
     G.add_edges_from(zip(src.tolist(), dst.tolist(), strict=True))
     build = time.perf_counter() - start
     sj, dj = jnp.asarray(src), jnp.asarray(dst)
-    ours = jax.jit(lambda s, d: linalg.pagerank_edges(s, d, n, damping=0.85))
+    ours = jax.jit(lambda s, d: pr.pagerank_edges(s, d, n, damping=0.85).ranks)
     ref = nx.pagerank(G, alpha=0.85)
     mine = _scores(ours(sj, dj), n)
     theirs = np.array([ref[i] for i in range(n)])
     t = measure({"ours": lambda: ours(sj, dj),
                  "networkx": lambda: nx.pagerank(G, alpha=0.85) and None},
                 ctx.scale, slow=("networkx",))
-    res.rows.append(Row("pagerank", f"linalg.pagerank_edges ({n:,} nodes, {len(src):,} edges)",
+    res.rows.append(Row("pagerank",
+                        f"models.pagerank.pagerank_edges ({n:,} nodes, {len(src):,} edges)",
                         t["ours"], "networkx.pagerank", t["networkx"], 3.0, "≥ 3×"))
     res.checks["pagerank_l1_diff"] = float(np.sum(np.abs(mine - theirs)))
     res.notes.append(f"pagerank: max |ours − networkx| = {np.max(np.abs(mine - theirs)):.1e} "
@@ -561,7 +562,7 @@ def case_pagerank(ctx: Context, res: CaseResult) -> None:
 
 def case_pca(ctx: Context, res: CaseResult) -> None:
     """PCA of the 10,000 × 784 MNIST test images against scikit-learn's PCA (k = 50)."""
-    linalg = need("mlmath_jax.linalg", "pca")
+    pca = need("mlmath_jax.models.pca", "pca")
     from sklearn.decomposition import PCA
 
     n, k = (200, 5) if ctx.scale.toy else (10_000, 50)
@@ -569,19 +570,19 @@ def case_pca(ctx: Context, res: CaseResult) -> None:
     if ctx.scale.toy:
         X = np.ascontiguousarray(X[:, 392:520])  # 128 middle pixels keep the toy run short
     Xj = jnp.asarray(X)
-    ours = jax.jit(lambda a: linalg.pca(a, k))
+    ours = jax.jit(lambda a: pca.pca(a, k))
     mine = ours(Xj)
     sk = PCA(n_components=k).fit(X)
     diff = np.max(np.abs(np.asarray(mine.explained_variance_ratio) -
                          sk.explained_variance_ratio_))
-    svd = jax.jit(lambda a: linalg.pca(a, k, method="svd"))
+    svd = jax.jit(lambda a: pca.pca(a, k, method="svd"))
     sides = {"ours": lambda: ours(Xj), "sklearn": lambda: PCA(n_components=k).fit(X),
              "svd": lambda: svd(Xj)}
     t = measure(sides, ctx.scale)
     peer = f"sklearn PCA ({sk._fit_svd_solver})"
-    res.rows.append(Row("pca", f"linalg.pca ({n:,}×{X.shape[1]}, k={k}, method='auto')",
+    res.rows.append(Row("pca", f"models.pca.pca ({n:,}×{X.shape[1]}, k={k}, method='auto')",
                         t["ours"], peer, t["sklearn"], 1.0, "≥ 1×"))
-    res.rows.append(Row("pca", f"linalg.pca(method='svd') ({n:,}×{X.shape[1]})", t["svd"],
+    res.rows.append(Row("pca", f"models.pca.pca(method='svd') ({n:,}×{X.shape[1]})", t["svd"],
                         peer, t["sklearn"], None, "—",
                         note="the full SVD, for comparison; 'auto' picks covariance here"))
     res.checks["pca_explained_variance_ratio_max_abs_diff"] = float(diff)

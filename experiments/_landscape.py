@@ -9,9 +9,10 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from experiments.gradient_descent import bowl, rosenbrock
 from mlmath_jax import optim, plotting, train
 from mlmath_jax.runner.schema import Float, Str
+
+from .gradient_descent import bowl, rosenbrock
 
 
 def beale(p):

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from experiments import _landscape as L
 from mlmath_jax import plotting
 from mlmath_jax.runner.schema import Float, Int, List, Str
+
+from . import _landscape as L
 
 DESCRIPTION = "a saddle point where plain gradient descent stalls and momentum / Adam escape"
 

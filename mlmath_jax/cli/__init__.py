@@ -106,11 +106,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.no_cache:
         os.environ["MLMATH_CACHE_DIR"] = "off"
-    try:
-        from mlmath_jax._cache import enable_compilation_cache
+    from mlmath_jax.runner import signals
 
-        enable_compilation_cache()
-        return int(args._main(args) or 0)
+    signals.reset()
+    try:
+        with signals.installed():
+            from mlmath_jax._cache import enable_compilation_cache
+
+            enable_compilation_cache()
+            code = int(args._main(args) or 0)
+            # A SIGINT/SIGTERM whose KeyboardInterrupt something swallowed still ends the
+            # command as interrupted.
+            signals.check()
+            return code
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

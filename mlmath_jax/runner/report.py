@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
 from pathlib import Path
 
 _STYLE = """
@@ -16,6 +17,18 @@ overflow:auto;font-size:.85em}.ok{color:#1a7f37}.diverged,.failed,.error,.interr
 figure{margin:1em 0}figure img{max-width:100%;border:1px solid #e1e4e8}
 figcaption{font-size:.85em;color:#57606a}
 """
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file and rename it: a failed write (disk full) leaves no
+    truncated page behind, and the OSError reaches the caller."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _fmt(v) -> str:
@@ -62,7 +75,7 @@ def write_report(run_dir: Path, summary: dict, config: dict) -> Path:
 </body></html>
 """
     out = run_dir / "report.html"
-    out.write_text(page, encoding="utf-8")
+    _write_atomic(out, page)
     return out
 
 
@@ -85,5 +98,5 @@ def write_index(tour_dir: Path, rows: list[dict]) -> Path:
 <th></th></tr>{''.join(body)}</table></body></html>
 """
     out = Path(tour_dir) / "index.html"
-    out.write_text(page, encoding="utf-8")
+    _write_atomic(out, page)
     return out

@@ -181,8 +181,22 @@ def prepare(path: str | os.PathLike, sets: list[str] | tuple[str, ...] = (),
 
     Raises ConfigError with the file's name in front of the message.
     """
+    return prepare_raw(read_toml(path), path, sets, tour)
+
+
+def prepare_raw(raw: dict, path: str | os.PathLike, sets: list[str] | tuple[str, ...] = (),
+                tour: bool = False) -> Prepared:
+    """:func:`prepare` for a config already parsed (``raw``, as from ``tomllib``), read as if
+    from ``path`` (relative paths resolve from its folder). Nothing is created on disk.
+
+    Example:
+      >>> prep = prepare_raw({"experiment": "gradient_descent", "train": {"steps": 3}},
+      ...                    "demo.toml", ["optimizer.lr=0.2"])
+      >>> print(prep.name, prep.cfg.train.steps, prep.cfg.optimizer.lr)
+      demo 3 0.2
+    """
     p = Path(path)
-    raw = read_toml(p)
+    raw = dict(raw)
     try:
         tour_table = raw.pop("tour", {})
         if not isinstance(tour_table, dict):

@@ -13,7 +13,7 @@ import math
 import string
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from mlmath_jax.errors import ConfigError
@@ -100,9 +100,11 @@ def check_outcome(raw: dict, sets: list[str], tmp, out_root) -> str:
         assert msg and "\n" not in msg, msg
         assert len(msg) < 1200, msg[:200]
         assert not out_root.exists()
+        event("refused")
         return "refused"
     assert prep.cfg.experiment == raw["experiment"]
     assert not out_root.exists()
+    event("accepted")
     return "accepted"
 
 

@@ -393,6 +393,7 @@ def _execute(prep, out_root, run_dir, quiet, interactive) -> Outcome:
         how = signals.requested() or "SIGINT"
         status, message = "interrupted", ("interrupted by the user (Ctrl-C)" if how == "SIGINT"
                                           else f"interrupted by {how}")
+        signals.reset()  # recorded: the caller sees status interrupted (a tour stops)
     except OSError as exc:  # a write the run made itself, without the context's helpers
         where = exc.filename or run_dir
         status, message = "error", f"{where}: cannot write: {exc.strerror or exc}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import string
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -22,6 +23,7 @@ from mlmath_jax.runner import schema as S
 from mlmath_jax.runner.core import list_experiments, load_experiment, parse_set
 
 EXPERIMENTS = list_experiments()
+COUNTS: Counter = Counter()  # (class of input, outcome) -> generated inputs; printed at the end
 SUPPRESS = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
             HealthCheck.data_too_large]
 
@@ -91,7 +93,7 @@ def table_values(schema: dict, tmp, depth: int = 0):
     return build()
 
 
-def check_outcome(raw: dict, sets: list[str], tmp, out_root) -> str:
+def check_outcome(raw: dict, sets: list[str], tmp, out_root, kind: str = "schema") -> str:
     """Prepare; assert the refusal is one ConfigError line and nothing was made."""
     try:
         prep = prepare_raw(raw, tmp / "fuzz.toml", sets)
@@ -101,11 +103,20 @@ def check_outcome(raw: dict, sets: list[str], tmp, out_root) -> str:
         assert len(msg) < 1200, msg[:200]
         assert not out_root.exists()
         event("refused")
+        COUNTS[kind, "refused"] += 1
         return "refused"
     assert prep.cfg.experiment == raw["experiment"]
     assert not out_root.exists()
     event("accepted")
+    COUNTS[kind, "accepted"] += 1
     return "accepted"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_counts():
+    yield
+    print("\ngenerated inputs:", ", ".join(f"{k} {o}: {n}" for (k, o), n in
+                                           sorted(COUNTS.items())))
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +157,7 @@ def test_generated_set_overrides_are_refused_in_one_line_or_accepted(name, tmp, 
     @settings(suppress_health_check=SUPPRESS, max_examples=max(2, settings().max_examples // 2))
     @given(set_texts(schema))
     def run(sets):
-        check_outcome({"experiment": name}, sets, tmp, tmp_path / "runs")
+        check_outcome({"experiment": name}, sets, tmp, tmp_path / "runs", kind="--set")
 
     run()
 

@@ -63,7 +63,8 @@ def field_values(spec, tmp):
         return st.one_of(st.sampled_from(choices), st.text(max_size=12), garbage)
     if isinstance(spec, S.Path):
         return st.one_of(st.sampled_from([str(tmp / "file.csv"), str(tmp), str(tmp / "nope"),
-                                          "", "a\x00b", "x" * 5000, "~/nothing/here"]),
+                                          "", "a\x00b", "x" * 5000, "~/nothing/here",
+                                          "~nosuchuser/x", "a/" + "y" * 300]),
                          garbage)
     if isinstance(spec, S.List):
         return st.one_of(st.lists(field_values(spec.item, tmp), max_size=6),

@@ -266,14 +266,15 @@ class Path(Field):
         if not isinstance(value, str) or not value or "\x00" in value:
             raise ConfigError(f"{where} must be a path string, got {_type_name(value)} "
                               f"{show(value)}")
-        p = _Path(value).expanduser()
-        if not p.is_absolute():
-            candidates = ([base / p] if base is not None else []) + [_Path.cwd() / p]
-            p = next((c for c in candidates if c.exists()), _Path.cwd() / p)
         try:
+            p = _Path(value).expanduser()
+            if not p.is_absolute():
+                candidates = ([base / p] if base is not None else []) + [_Path.cwd() / p]
+                p = next((c for c in candidates if c.exists()), _Path.cwd() / p)
             exists, is_dir = p.exists(), p.is_dir()
-        except OSError as exc:  # a name too long for the file system, a loop of links
-            raise ConfigError(f"{where} = {show(value)}: {exc.strerror or exc}") from None
+        except (OSError, RuntimeError) as exc:  # a name too long, a loop of links, no ~user
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise ConfigError(f"{where} = {show(value)}: {reason}") from None
         if exists and is_dir != (self.kind == "dir"):
             what = "a folder" if is_dir else "a file"
             raise ConfigError(f"{where} = {show(value)}: is {what}; expected {self.allowed()}")

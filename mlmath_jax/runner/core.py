@@ -223,7 +223,9 @@ def prepare_raw(raw: dict, path: str | os.PathLike, sets: list[str] | tuple[str,
         if hasattr(module, "memory_bytes"):
             check_memory(int(module.memory_bytes(cfg)))
     except ConfigError as exc:
-        raise ConfigError(f"{p}: {exc}") from None
+        # One line, whatever the check wrote (an expression's error may add a caret line).
+        lines = str(exc).splitlines() or [type(exc).__name__]
+        raise ConfigError(f"{p}: {lines[0]}") from None
     return Prepared(p, p.stem, module, cfg, expect, overrides)
 
 

@@ -33,9 +33,9 @@ SCHEMA = {
         "lr_batch": Float(0.2, gt=0.0),
         "lr_minibatch": Float(0.05, gt=0.0),
         "lr_stochastic": Float(0.005, gt=0.0),
-        "batch_size": Int(32, min=2, help="mini-batch size"),
+        "batch_size": Int(32, min=2, max="data.n", help="mini-batch size"),
     },
-    "train": {"epochs": Int(20, min=1)},
+    "train": {"epochs": Int(20, min=1, max=10_000)},
 }
 
 

@@ -43,8 +43,8 @@ SCHEMA = {
     "problem": {"function": Str("exp", choices=tuple(FUNCTIONS))},
     "sweep": {
         "max_log2_n": Int(10, min=3, max=20, help="panels n = 2, 4, …, 2^max_log2_n"),
-        "mc_max_log2_n": Int(14, min=3, max=22, help="Monte Carlo samples up to 2^this"),
-        "mc_repeats": Int(200, min=2, max=10000,
+        "mc_max_log2_n": Int(14, min=3, max=18, help="Monte Carlo samples up to 2^this"),
+        "mc_repeats": Int(200, min=2, max=1000,
                           help="independent Monte Carlo estimates per n (RMS error)"),
     },
     "draw": {"panels": Int(6, min=2, max=50, help="panels drawn over the curve (even)")},

@@ -18,10 +18,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from experiments import _nn
 from mlmath_jax import data, nn, pipeline, train
 from mlmath_jax.errors import ConfigError, UserError
 from mlmath_jax.runner.schema import Float, Path, Str
+
+from . import _nn
 
 DESCRIPTION = "complete pipeline: raw CSV → split → scale → MLP → evaluate → save → reload"
 

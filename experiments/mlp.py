@@ -13,10 +13,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from experiments import _nn
 from mlmath_jax import data, explog, nn, pipeline, train
 from mlmath_jax.errors import ConfigError, UserError
 from mlmath_jax.runner.schema import Float, Int, Path, Str
+
+from . import _nn
 
 DESCRIPTION = "MLP with manual backprop: two moons, digits or MNIST (IDX files)"
 

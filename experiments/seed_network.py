@@ -12,10 +12,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from experiments import _nn
 from mlmath_jax import nn, train
 from mlmath_jax.errors import ConfigError
 from mlmath_jax.runner.schema import Int, Str
+
+from . import _nn
 
 DESCRIPTION = "the seed's 2-layer sigmoid network with manual backprop learns XOR"
 

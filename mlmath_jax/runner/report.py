@@ -189,7 +189,8 @@ def write_report(run_dir: Path, summary: dict, config: dict, *, lesson=None,
 {_observations_html(summary)}
 <h2>Figures</h2>{''.join(figures) or '<p>none</p>'}
 {_try_next_html(lesson, config_path)}
-<h2>Final metrics</h2>{_table(summary.get('metrics') or {})}
+<h2>Final metrics</h2>{_table({k: v for k, v in (summary.get('metrics') or {}).items()
+                               if v is not None})}
 <h2>Run</h2>{_table(_run_details(summary))}
 <h2>Config</h2><pre>{html.escape(json.dumps(config, indent=2, ensure_ascii=False))}</pre>
 </body></html>

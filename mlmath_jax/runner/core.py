@@ -287,6 +287,7 @@ def execute(prep: Prepared, out_root: str | os.PathLike = "runs", *, run_dir: Pa
                              if ctx.steps and run_seconds else None),
         "figures": ctx.figures,
         "captions": ctx.captions,
+        "explorers": ctx.explorers,
         "observations": [{"text": o.text, "held": o.held, "claim": o.claim}
                          for o in ctx.observations],
     })

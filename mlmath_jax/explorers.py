@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the pages' JavaScript lives in strings with its own line lengths)
 """Explorers: self-contained HTML pages where a learner moves a slider and the mathematics
 answers.
 
@@ -142,8 +143,9 @@ def gradient_descent(f: Callable, start, box, *, steps: int = 100, lr: float | N
 
     The divergence threshold of plain gradient descent on a quadratic is α = 2/L, L the
     largest eigenvalue of the Hessian ∇²f (computed with ``jax.hessian`` at
-    ``hessian_at``, default ``start``); the slider's rates run log-spaced from 1% of 2/L
-    to 160% of it, so they go from crawling to divergent. Every rate's path is computed by
+    ``hessian_at``, default ``start``); with heavy-ball momentum μ it is 2(1 + μ)/L. The
+    slider's rates run log-spaced from 1% of the threshold to 160% of it, so they go from
+    crawling to divergent. Every rate's path is computed by
     one ``vmap`` over the rates of a ``lax.scan`` of the library's ``optim.sgd`` update.
 
     Args:
@@ -179,7 +181,10 @@ def gradient_descent(f: Callable, start, box, *, steps: int = 100, lr: float | N
     dt = start.dtype
     at = start if hessian_at is None else jnp.asarray(hessian_at, dt)
     L = float(jnp.max(jnp.linalg.eigvalsh(jax.hessian(f)(at))))
-    threshold = 2.0 / L if L > 0 else None
+    # heavy-ball momentum μ moves the quadratic's stability edge to 2(1 + μ)/L
+    mu = float(momentum or 0.0)
+    threshold = 2.0 * (1.0 + mu) / L if L > 0 else None
+    label = "2(1+μ)/L" if mu else "2/L"
     if lrs is None:
         if threshold is None:
             raise UserError("f is not convex at hessian_at (L <= 0): pass lrs explicitly")
@@ -211,10 +216,10 @@ def gradient_descent(f: Callable, start, box, *, steps: int = 100, lr: float | N
         "losses": _clean(losses[:, keep], 7), "final": _clean(losses[:, -1], 7),
         "diverged_at": first_bad, "start": _clean(start), "box": [x0, x1, y0, y1],
         "grid": [len(gx), len(gy)], "bands": bands.ravel().tolist(), "index": start_index,
-        "momentum": momentum,
+        "momentum": momentum, "label": label,
     }
-    note = (f"; the dashed line is 2/L = {threshold:.4g}, L = {L:.4g} the largest eigenvalue of "
-            f"the Hessian{'' if hessian_at is None else ' at the minimum'}" if threshold
+    note = (f"; the dashed line is {label} = {threshold:.4g}, L = {L:.4g} the largest "
+            f"eigenvalue of the Hessian{'' if hessian_at is None else ' at the minimum'}" if threshold
             else f"; the Hessian's largest eigenvalue is {L:.4g} (no 2/L threshold)")
     body = f"""<div class="controls"><label>learning rate α
 <input id="lr" type="range" min="0" max="{len(lrs) - 1}" step="1" value="{start_index}">
@@ -263,14 +268,14 @@ function draw() {
   const g = frame(RC, lx[0], lx[lx.length - 1], Math.min(...ff), Math.max(...ff) + 1e-9, 30); g.clear();
   g.axes('log10 α', 'final f'); g.line(lx.map((x, k) => [x, fin[k]]), '#57606a', 1.2);
   if (DATA.threshold) { const tx = Math.log10(DATA.threshold);
-    g.line([[tx, g.y0], [tx, g.y1]], '#9a6700', 1.5, [5, 4]); g.text('2/L', g.px(tx) + 3, 40, '#9a6700'); }
+    g.line([[tx, g.y0], [tx, g.y1]], '#9a6700', 1.5, [5, 4]); g.text(DATA.label, g.px(tx) + 3, 40, '#9a6700'); }
   if (fin[i] !== null) g.dot([lx[i], fin[i]], '#cf222e', 5);
   else g.line([[lx[i], g.y0], [lx[i], g.y1]], '#cf222e', 1.5);
   const d = DATA.diverged_at[i], fl = DATA.final[i];
-  const regime = DATA.threshold === null ? '' : (lr < DATA.threshold ? 'α < 2/L' : 'α ≥ 2/L');
+  const regime = DATA.threshold === null ? '' : (lr < DATA.threshold ? 'α < ' : 'α ≥ ') + DATA.label;
   document.getElementById('lr-value').textContent = 'α = ' + fmt(lr, 4);
   document.getElementById('readout').textContent =
-    `α = ${fmt(lr, 5)}   (${regime}, 2/L = ${fmt(DATA.threshold, 5)})\n` +
+    `α = ${fmt(lr, 5)}   (${regime}, ${DATA.label} = ${fmt(DATA.threshold, 5)})\n` +
     `final f after ${DATA.steps} steps: ` + (fl === null ? `diverged (non-finite at step ${d})` : fmt(fl, 6));
   window.explorer = {index: i, lr: lr, final_loss: fl, diverged_at: d, threshold: DATA.threshold,
                      path: path, losses: loss};

@@ -67,7 +67,7 @@ const DATA = JSON.parse(document.getElementById('explorer-data').textContent);
 function fmt(v, d) { if (v === null || !isFinite(v)) return 'diverged';
   const a = Math.abs(v); d = d || 4;
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(d - 1);
-  return v.toFixed(d); }
+  return v.toPrecision(d); }
 function frame(canvas, x0, x1, y0, y1, pad) {
   pad = pad === undefined ? 30 : pad;
   const c = canvas.getContext('2d'), W = canvas.width, H = canvas.height;
@@ -354,7 +354,7 @@ computed by JAX for all {n ** 4:,} matrices of the sliders.</p>"""
 _TRANSFORM_JS = r"""
 const P = document.getElementById('plane'), n = DATA.n, V = DATA.values;
 const sl = [0, 1, 2, 3].map(k => document.getElementById('m' + k));
-const cfmt = (re, im) => Math.abs(im) < 1e-9 ? fmt(re) : `${fmt(re)} ${im < 0 ? '−' : '+'} ${fmt(Math.abs(im))}i`;
+const cfmt = (re, im) => Math.abs(im) < 1e-9 ? fmt(re, 5) : `${fmt(re, 5)} ${im < 0 ? '−' : '+'} ${fmt(Math.abs(im), 5)}i`;
 function draw() {
   const ix = sl.map(s => +s.value), [a, b, c, d] = ix.map(i => V[i]);
   ix.forEach((i, k) => document.getElementById('v' + k).textContent = V[i].toFixed(2));
@@ -382,7 +382,7 @@ function draw() {
   const vs = vec.map(v => `(${cfmt(v[0][0], v[0][1])}, ${cfmt(v[1][0], v[1][1])})`);
   document.getElementById('readout').textContent =
     `M = [[${a.toFixed(2)}, ${b.toFixed(2)}], [${c.toFixed(2)}, ${d.toFixed(2)}]]\n` +
-    `det M = ${fmt(det)}\narea of the unit square × ${fmt(Math.abs(det))}` +
+    `det M = ${fmt(det, 5)}\narea of the unit square × ${fmt(Math.abs(det), 5)}` +
     (det < 0 ? '  (orientation flipped)' : (Math.abs(det) < 1e-12 ? '  (the plane collapses)' : '')) +
     `\nλ₁ = ${ev[0]}\nλ₂ = ${ev[1]}\nv₁ = ${vs[0]}\nv₂ = ${vs[1]}` +
     (real ? '' : '\ncomplex eigenvalues: no real direction is kept; M turns every vector');

@@ -91,7 +91,11 @@ function frame(canvas, x0, x1, y0, y1, pad) {
     axes(xlabel, ylabel) { c.save(); c.strokeStyle = '#8c959f'; c.lineWidth = 1;
       c.strokeRect(pad, pad, W - 2 * pad, H - 2 * pad); c.restore();
       this.text(xlabel || '', W / 2, H - 6, '#57606a', 'center');
-      this.text(ylabel || '', 4, pad - 10, '#57606a', 'left'); }};
+      this.text(ylabel || '', 4, pad - 10, '#57606a', 'left'); },
+    ends(fx, fy) {           // the axes' end values, written inside the corners
+      const m = '#57606a';
+      this.text(fy(y1), pad + 4, pad + 14, m); this.text(fy(y0), pad + 4, H - pad - 4, m);
+      this.text(fx(x0), pad, H - pad + 13, m); this.text(fx(x1), W - pad, H - pad + 13, m, 'right'); }};
 }
 """
 
@@ -230,7 +234,7 @@ def gradient_descent(f: Callable, start, box, *, steps: int = 100, lr: float | N
 <div class="readout" id="readout"></div>
 <p class="muted">Bands: level sets of f{' (log scale)' if log_levels else ''}. Red: the
 path of {int(steps)} steps from the white dot. Lower right: the final f for every α of the
-slider{note}.</p>"""
+slider (× where the path diverged){note}.</p>"""
     return _page(title, "Move the learning rate: below 2/L the path converges (slowly when "
                  "α is tiny), above it the steps overshoot and grow. Every path was computed "
                  "in one vmap over the slider's rates.", data, body, _GD_JS)
@@ -244,6 +248,7 @@ const pal = i => `hsl(${215 - i * 13}, 70%, ${94 - i * 3.2}%)`;
 const finiteLoss = DATA.losses.flat().filter(v => v !== null);
 const pos = finiteLoss.every(v => v > 0);
 const tr = v => v === null ? null : (pos ? Math.log10(v) : Math.sign(v) * Math.log10(1 + Math.abs(v)));
+const untr = y => pos ? Math.pow(10, y) : Math.sign(y) * (Math.pow(10, Math.abs(y)) - 1);
 function draw() {
   const i = +slider.value, lr = DATA.lrs[i], path = DATA.paths[i], loss = DATA.losses[i];
   const s = frame(S, x0, x1, y0, y1, 20); s.clear();
@@ -256,17 +261,22 @@ function draw() {
   for (const p of shown) if (p[0] >= x0 && p[0] <= x1 && p[1] >= y0 && p[1] <= y1) s.dot(p, '#cf222e', 2);
   s.dot(DATA.start, '#fff', 5); s.c.strokeStyle = '#000'; s.c.stroke();
   // the loss curve of this rate
-  // this rate's curve sets the scale; a diverging one is cut 6 decades above its start
-  let ys = loss.filter(v => v !== null).map(tr); const top = ys[0] + 6;
-  ys = ys.filter(v => v <= top); const lo = Math.min(...ys), hi = Math.max(...ys);
+  // this rate's curve sets the scale (a diverging one up to its last finite value)
+  const ys = loss.filter(v => v !== null).map(tr), lo = Math.min(...ys), hi = Math.max(...ys);
   const l = frame(LC, 0, DATA.steps, lo, hi + 1e-9, 34); l.clear(); l.axes('step', pos ? 'log10 f' : 'f (symlog)');
-  l.line(DATA.t.map((t, k) => [t, loss[k] === null || tr(loss[k]) > top ? null : tr(loss[k])]), '#0969da', 1.8);
-  if (pos) { l.text('f = ' + fmt(Math.pow(10, hi), 2), 38, 46, '#57606a');
-    l.text('f = ' + fmt(Math.pow(10, lo), 2), 38, l.H - 40, '#57606a'); }
+  l.line(DATA.t.map((t, k) => [t, tr(loss[k])]), '#0969da', 1.8);
+  l.text('f = ' + fmt(untr(hi), 2), 38, 46, '#57606a');
+  l.text('f = ' + fmt(untr(lo), 2), 38, l.H - 40, '#57606a');
   // final f against every rate, the threshold 2/L, the current rate
   const lx = DATA.lrs.map(Math.log10), fin = DATA.final.map(tr), ff = fin.filter(v => v !== null);
   const g = frame(RC, lx[0], lx[lx.length - 1], Math.min(...ff), Math.max(...ff) + 1e-9, 30); g.clear();
-  g.axes('log10 α', 'final f'); g.line(lx.map((x, k) => [x, fin[k]]), '#57606a', 1.2);
+  g.axes('log10 α', 'final f' + (pos ? ' (log scale)' : ' (symlog)'));
+  g.line(lx.map((x, k) => [x, fin[k]]), '#57606a', 1.2);
+  g.text('f = ' + fmt(untr(g.y1), 2), 34, 42, '#57606a');
+  g.text('f = ' + fmt(untr(g.y0), 2), 34, g.H - 36, '#57606a');
+  fin.forEach((v, k) => { if (v === null) g.text('×', g.px(lx[k]), g.H - g.pad - 4, '#cf222e', 'center'); });
+  g.text('α = ' + fmt(DATA.lrs[0], 2), 30, g.H - 18, '#57606a');
+  g.text('α = ' + fmt(DATA.lrs[DATA.lrs.length - 1], 2), g.W - 30, g.H - 18, '#57606a', 'right');
   if (DATA.threshold) { const tx = Math.log10(DATA.threshold);
     g.line([[tx, g.y0], [tx, g.y1]], '#9a6700', 1.5, [5, 4]); g.text(DATA.label, g.px(tx) + 3, 40, '#9a6700'); }
   if (fin[i] !== null) g.dot([lx[i], fin[i]], '#cf222e', 5);
@@ -477,7 +487,8 @@ step="1" value="{num_starts // 3}"> <span id="s"></span></label></div>
 <p class="muted">Gray: the unit circle; orange: its image under A. Purple dashed: the
 eigenvector lines (v₁ thick). Red: the iterate vₜ (earlier iterates faded), blue dashed:
 A vₜ. Right: the angle between vₜ and v₁ (log scale) against t, with the rate |λ₂/λ₁|ᵗ
-(dashed) that theory predicts.</p>"""
+(dashed) that theory predicts; the curve levels off where the dtype's rounding
+is reached.</p>"""
     return _page(title, "Step the iteration v ← Av/‖Av‖: the component along the dominant "
                  "eigenvector wins by a factor |λ₁/λ₂| each step.", data, body, _POWER_JS)
 
@@ -501,11 +512,12 @@ function draw() {
   for (let k = 0; k < t; k++) f.line([[0, 0], its[k]], `rgba(207,34,46,${0.12 + 0.3 * k / Math.max(t, 1)})`, 1.5);
   f.line([[0, 0], Av], '#0969da', 1.8, [4, 3]); f.line([[0, 0], v], '#cf222e', 3); f.dot(v, '#cf222e', 4);
   const ang = DATA.angle[s], ok = ang.filter(x => x !== null && x > 0);
-  let lines = `step t = ${t}\nv_t = (${fmt(v[0])}, ${fmt(v[1])})\n` +
+  let lines = `A = [[${fmt(a)}, ${fmt(b)}], [${fmt(c)}, ${fmt(d)}]]\nstep t = ${t}\nv_t = (${fmt(v[0])}, ${fmt(v[1])})\n` +
     `Rayleigh quotient v_tᵀ A v_t = ${fmt(DATA.rayleigh[s][t], 5)}\n` +
     `λ₁ = ${cf(DATA.eigenvalues[0])},  λ₂ = ${cf(DATA.eigenvalues[1])}\n` +
     `|λ₂/λ₁| = ${fmt(DATA.ratio)}`;
-  const g = frame(C, 0, DATA.steps, -8, 2.2, 32); g.clear(); g.axes('step t', 'log10 angle to v₁ (degrees)');
+  const g = frame(C, 0, DATA.steps, -8, 2.2, 32); g.clear(); g.axes('step t', 'angle between v_t and v₁, degrees (log scale)');
+  g.ends(x => String(x), y => fmt(Math.pow(10, y), 2));
   if (DATA.real && ok.length) {
     lines += `\nangle(v_t, v₁) = ${fmt(ang[t], 4)}°`;
     g.line(ang.map((x, k) => [k, x === null || x <= 0 ? null : Math.log10(x)]), '#cf222e', 1.8);
@@ -587,7 +599,8 @@ function draw() {
   f.line(X.map((x, k) => [x, s[k]]), '#0969da', 2);
   const lm = DATA.mse.map(Math.log10), N = DATA.max_terms;
   const g = frame(E, 0, Math.log10(Math.max(N, 2)), Math.min(...lm) - 0.1, Math.max(...lm) + 0.1, 32);
-  g.clear(); g.axes('log10 n', 'log10 mean-square error');
+  g.clear(); g.axes('n (log scale)', 'mean-square error (log scale)');
+  g.ends(x => fmt(Math.pow(10, x), 2), y => fmt(Math.pow(10, y), 2));
   g.line(lm.map((y, k) => [Math.log10(k + 1), y]), '#57606a', 1.5); g.dot([Math.log10(n), lm[n - 1]], '#cf222e', 5);
   document.getElementById('readout').textContent =
     `n = ${n} odd harmonics (up to sin(${2 * n - 1}x))\nmean-square error = ${fmt(DATA.mse[n - 1], 5)}\n` +

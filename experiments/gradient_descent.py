@@ -73,11 +73,10 @@ def run(cfg, key, ctx):
     f, default, minimizer, box = FUNCTIONS[cfg.problem.function]
     start = jnp.asarray(cfg.problem.start or default, ctx.dtype)
     momentum = cfg.optimizer.momentum or None
-    if start.shape == (2,):   # the page: 60 rates' paths in one vmap, the 2/L threshold marked
-        ctx.save_explorer("explore_lr", explorers.gradient_descent(
-            f, start, box, steps=cfg.train.steps, lr=cfg.optimizer.lr, momentum=momentum,
-            hessian_at=minimizer, log_levels=cfg.problem.function == "rosenbrock"),
-            "the learning rate, 60 values")
+    ctx.save_explorer("explore_lr", explorers.gradient_descent(   # 60 rates in one vmap
+        f, start, box, steps=cfg.train.steps, lr=cfg.optimizer.lr, momentum=momentum,
+        hessian_at=minimizer, log_levels=cfg.problem.function == "rosenbrock"),
+        "the learning rate, 60 values")
     optimizer = optim.by_name("sgd", cfg.optimizer.lr, impl=cfg.optimizer.impl,
                               momentum=momentum)
     try:

@@ -153,9 +153,10 @@ def gradient_descent(f: Callable, start, box, *, steps: int = 100, lr: float | N
     one ``vmap`` over the rates of a ``lax.scan`` of the library's ``optim.sgd`` update.
 
     Args:
-      f: the surface, ``f(p) -> scalar`` for a point ``p`` of shape (2,).
-      start: the start point, shape (2,); its dtype is the computation's.
-      box: the plot box ((x_min, x_max), (y_min, y_max)).
+      f: the function, ``f(p) -> scalar`` for a point ``p`` of shape (2,) (a surface,
+        drawn as level sets) or (1,) (a curve).
+      start: the start point, shape (2,) or (1,); its dtype is the computation's.
+      box: the plot box ((x_min, x_max), (y_min, y_max)), or (x_min, x_max) in 1-D.
       steps: updates per path.
       lr: the rate the page opens at (the nearest slider value; default the middle one).
       lrs: the slider's rates (overrides the 2/L-based range).
@@ -177,8 +178,8 @@ def gradient_descent(f: Callable, start, box, *, steps: int = 100, lr: float | N
       (True, True)
     """
     start = as_float(start)
-    if start.shape != (2,):
-        raise UserError(f"the gradient-descent explorer needs a 2-D start point, "
+    if start.shape not in ((1,), (2,)):
+        raise UserError(f"the gradient-descent explorer needs a 1-D or 2-D start point, "
                         f"got shape {start.shape}")
     if int(steps) < 1:
         raise UserError(f"steps must be >= 1, got {steps}")
@@ -198,11 +199,19 @@ def gradient_descent(f: Callable, start, box, *, steps: int = 100, lr: float | N
         paths, losses = (np.asarray(a, np.float64)
                          for a in _sgd_paths(f, start, lrs, int(steps), momentum))
     keep = np.unique(np.round(np.linspace(0, steps, min(max_points, steps + 1))).astype(int))
-    (x0, x1), (y0, y1) = box
-    gx, gy = np.linspace(x0, x1, grid), np.linspace(y0, y1, int(grid * 0.75))
-    X, Y = np.meshgrid(gx, gy)
-    pts = jnp.asarray(np.stack([X.ravel(), Y.ravel()], axis=1), dt)
-    Z = np.asarray(jax.vmap(f)(pts), np.float64).reshape(X.shape)
+    if start.shape == (1,):        # a curve y = f(x) instead of contours
+        (x0, x1) = box
+        gx = np.linspace(x0, x1, 4 * grid)
+        fx = np.asarray(jax.vmap(f)(jnp.asarray(gx[:, None], dt)), np.float64)
+        (y0, y1), gy = (float(fx.min()), float(fx.max())), np.zeros(1)
+        Z = np.zeros((1, len(gx)))
+    else:
+        (x0, x1), (y0, y1) = box
+        gx, gy = np.linspace(x0, x1, grid), np.linspace(y0, y1, int(grid * 0.75))
+        X, Y = np.meshgrid(gx, gy)
+        pts = jnp.asarray(np.stack([X.ravel(), Y.ravel()], axis=1), dt)
+        Z = np.asarray(jax.vmap(f)(pts), np.float64).reshape(X.shape)
+        fx = None
     Z = Z - Z.min()
     if log_levels:
         Z = np.log1p(Z)
@@ -220,7 +229,8 @@ def gradient_descent(f: Callable, start, box, *, steps: int = 100, lr: float | N
         "losses": _clean(losses[:, keep], 7), "final": _clean(losses[:, -1], 7),
         "diverged_at": first_bad, "start": _clean(start), "box": [x0, x1, y0, y1],
         "grid": [len(gx), len(gy)], "bands": bands.ravel().tolist(), "index": start_index,
-        "momentum": momentum, "label": label,
+        "momentum": momentum, "label": label, "dim": int(start.shape[0]),
+        "curve": None if fx is None else _clean(np.stack([gx, fx], 1), 6),
     }
     note = (f"; the dashed line is {label} = {threshold:.4g}, L = {L:.4g} the largest "
             f"eigenvalue of the Hessian{'' if hessian_at is None else ' at the minimum'}" if threshold
@@ -232,8 +242,7 @@ def gradient_descent(f: Callable, start, box, *, steps: int = 100, lr: float | N
 <div><canvas id="loss" width="460" height="250"></canvas><br>
 <canvas id="rates" width="460" height="180"></canvas></div></div>
 <div class="readout" id="readout"></div>
-<p class="muted">Bands: level sets of f{' (log scale)' if log_levels else ''}. Red: the
-path of {int(steps)} steps from the white dot. Lower right: the final f for every α of the
+<p class="muted">{'Black: f; red: the path of ' + str(int(steps)) + ' steps on it, from the black dot.' if start.shape == (1,) else 'Bands: level sets of f' + (' (log scale)' if log_levels else '') + '. Red: the path of ' + str(int(steps)) + ' steps from the white dot.'} Lower right: the final f for every α of the
 slider (× where the path diverged){note}.</p>"""
     return _page(title, "Move the learning rate: below 2/L the path converges (slowly when "
                  "α is tiny), above it the steps overshoot and grow. Every path was computed "
@@ -246,12 +255,21 @@ const S = document.getElementById('surface'), LC = document.getElementById('loss
 const [x0, x1, y0, y1] = DATA.box, [gw, gh] = DATA.grid;
 const pal = i => `hsl(${215 - i * 13}, 70%, ${94 - i * 3.2}%)`;
 const finiteLoss = DATA.losses.flat().filter(v => v !== null);
-const pos = finiteLoss.every(v => v > 0);
-const tr = v => v === null ? null : (pos ? Math.log10(v) : Math.sign(v) * Math.log10(1 + Math.abs(v)));
+// f >= 0 everywhere: a log scale (an exact 0 drawn at the smallest positive f);
+// else a symmetric log, sign(f)·log10(1 + |f|)
+const pos = finiteLoss.every(v => v >= 0), floor = Math.min(...finiteLoss.filter(v => v > 0));
+const tr = v => v === null ? null : (pos ? Math.log10(Math.max(v, floor)) : Math.sign(v) * Math.log10(1 + Math.abs(v)));
 const untr = y => pos ? Math.pow(10, y) : Math.sign(y) * (Math.pow(10, Math.abs(y)) - 1);
 function draw() {
   const i = +slider.value, lr = DATA.lrs[i], path = DATA.paths[i], loss = DATA.losses[i];
   const s = frame(S, x0, x1, y0, y1, 20); s.clear();
+  if (DATA.dim === 1) {                 // the curve, and the path as points on it
+    s.line(DATA.curve, '#1d2733', 1.5); s.axes('x', 'f(x)');
+    const pts = path.map((p, k) => [p[0], loss[k]]);
+    s.line(pts, '#cf222e', 1.2);
+    for (const p of pts) if (p[0] !== null && p[0] >= x0 && p[0] <= x1 && p[1] <= y1) s.dot(p, '#cf222e', 2.5);
+    s.dot([DATA.start[0], DATA.curve.reduce((b, q) => Math.abs(q[0] - DATA.start[0]) < Math.abs(b[0] - DATA.start[0]) ? q : b)[1]], '#000', 4);
+  } else {
   const cw = (s.W - 40) / gw, ch = (s.H - 40) / gh;
   for (let r = 0; r < gh; r++) for (let q = 0; q < gw; q++) {
     s.c.fillStyle = pal(DATA.bands[r * gw + q]);
@@ -259,7 +277,7 @@ function draw() {
   s.axes('x', 'y');
   s.line(path, '#cf222e', 1.6); const shown = path.filter(p => p[0] !== null && Math.abs(p[0]) < 1e4);
   for (const p of shown) if (p[0] >= x0 && p[0] <= x1 && p[1] >= y0 && p[1] <= y1) s.dot(p, '#cf222e', 2);
-  s.dot(DATA.start, '#fff', 5); s.c.strokeStyle = '#000'; s.c.stroke();
+  s.dot(DATA.start, '#fff', 5); s.c.strokeStyle = '#000'; s.c.stroke(); }
   // the loss curve of this rate
   // this rate's curve sets the scale (a diverging one up to its last finite value)
   const ys = loss.filter(v => v !== null).map(tr), lo = Math.min(...ys), hi = Math.max(...ys);

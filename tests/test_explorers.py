@@ -128,8 +128,8 @@ def test_gradient_descent_rosenbrock_and_momentum_threshold():
                                       hessian_at=jnp.array([1.0, 1.0]), log_levels=True)
     H = np.array([[802.0, -400.0], [-400.0, 200.0]])          # ∇²f at (1, 1)
     assert f"2(1+μ)/L = {2 * 1.9 / np.max(np.linalg.eigvalsh(H)):.4g}" in page
-    with pytest.raises(UserError, match="2-D start"):
-        explorers.gradient_descent(lambda p: p[0] ** 2, jnp.array([1.0]), (-1, 1))
+    with pytest.raises(UserError, match="1-D or 2-D start"):
+        explorers.gradient_descent(lambda p: p[0] ** 2, jnp.zeros(3), (-1, 1))
 
 
 def test_transformation_shows_the_library_det_and_eigenpairs(browser, pages):
@@ -257,3 +257,20 @@ def test_save_explorer_is_recorded_and_linked(tmp_path):
              "run_dir": "run", "metrics": {}, "explorers": ctx.explorers}]
     index = write_index(tmp_path, rows).read_text(encoding="utf-8")
     assert 'href="run/explore_terms.html"' in index
+
+
+def test_gradient_descent_on_a_curve(browser, tmp_path):
+    """A 1-D function is drawn as a curve with the path on it; the numbers still match."""
+    path = tmp_path / "parabola.html"
+    path.write_text(explorers.gradient_descent(lambda p: p[0] ** 2, jnp.array([3.0]), (-4, 4),
+                                               steps=30, num_rates=20), encoding="utf-8")
+    with open_page(browser, path) as page:
+        assert page.errors == [] and page.external_requests == []
+        for i in (0, 19):                       # 1% of 2/L, and 160% of it
+            set_range(page, "#lr", i)
+            s = state(page)
+            ref = train.fit(lambda p: p[0] ** 2, jnp.array([3.0]), optim.sgd(s["lr"]),
+                            steps=30, log_every=30)
+            assert s["final_loss"] == pytest.approx(float(ref.losses[-1]), rel=1e-4)
+            assert s["threshold"] == pytest.approx(1.0)          # 2/L, f'' = 2
+            assert (s["final_loss"] < 9.0) == (s["lr"] < 1.0)

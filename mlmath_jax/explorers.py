@@ -141,7 +141,7 @@ def _sgd_paths(f, start, lrs, steps, momentum):
 def gradient_descent(f: Callable, start, box, *, steps: int = 100, lr: float | None = None,
                      lrs: Sequence[float] | None = None, num_rates: int = 60,
                      momentum: float | None = None, hessian_at=None, log_levels: bool = False,
-                     grid: int = 90, max_points: int = 200,
+                     grid: int = 90, max_points: int = 200, max_steps: int = 5000,
                      title: str = "Gradient descent: the learning rate") -> str:
     """An explorer of x ← x − α∇f(x) on a 2-D surface with a learning-rate slider.
 
@@ -166,6 +166,8 @@ def gradient_descent(f: Callable, start, box, *, steps: int = 100, lr: float | N
       log_levels: contour bands of log(1 + f − min f) instead of f − min f.
       grid: contour grid points per side.
       max_points: points kept per path (evenly spaced steps, the last always kept).
+      max_steps: at most this many steps are computed (a long run's page shows its first
+        ``max_steps`` and says so).
       title: the page's heading.
 
     Returns:
@@ -183,6 +185,7 @@ def gradient_descent(f: Callable, start, box, *, steps: int = 100, lr: float | N
                         f"got shape {start.shape}")
     if int(steps) < 1:
         raise UserError(f"steps must be >= 1, got {steps}")
+    run_steps, steps = int(steps), min(int(steps), int(max_steps))
     dt = start.dtype
     at = start if hessian_at is None else jnp.asarray(hessian_at, dt)
     L = float(jnp.max(jnp.linalg.eigvalsh(jax.hessian(f)(at))))
@@ -243,7 +246,7 @@ def gradient_descent(f: Callable, start, box, *, steps: int = 100, lr: float | N
 <canvas id="rates" width="460" height="180"></canvas></div></div>
 <div class="readout" id="readout"></div>
 <p class="muted">{'Black: f; red: the path of ' + str(int(steps)) + ' steps on it, from the black dot.' if start.shape == (1,) else 'Bands: level sets of f' + (' (log scale)' if log_levels else '') + '. Red: the path of ' + str(int(steps)) + ' steps from the white dot.'} Lower right: the final f for every α of the
-slider (× where the path diverged){note}.</p>"""
+slider (× where the path diverged){note}.{f' The run has {run_steps:,} steps; the page shows the first {steps:,}.' if run_steps > steps else ''}</p>"""
     return _page(title, "Move the learning rate: below 2/L the path converges (slowly when "
                  "α is tiny), above it the steps overshoot and grow. Every path was computed "
                  "in one vmap over the slider's rates.", data, body, _GD_JS)

@@ -274,3 +274,9 @@ def test_gradient_descent_on_a_curve(browser, tmp_path):
             assert s["final_loss"] == pytest.approx(float(ref.losses[-1]), rel=1e-4)
             assert s["threshold"] == pytest.approx(1.0)          # 2/L, f'' = 2
             assert (s["final_loss"] < 9.0) == (s["lr"] < 1.0)
+
+
+def test_gradient_descent_long_runs_are_capped():
+    page = explorers.gradient_descent(bowl, jnp.array([-4.0, 2.0]), ((-5, 5), (-3, 3)),
+                                      steps=2_000_000_000, num_rates=3, max_steps=50)
+    assert '"steps":50' in page and "the page shows the first 50" in page

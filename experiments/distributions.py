@@ -30,7 +30,7 @@ SCHEMA = {
         "uniform_low": Float(-1.0), "uniform_high": Float(2.0),
         "bernoulli_p": Float(0.3, min=0.0, max=1.0),
         "binomial_n": Int(20, min=1, max=10_000), "binomial_p": Float(0.35, min=0.0, max=1.0),
-        "poisson_rate": Float(4.0, min=0.0),
+        "poisson_rate": Float(4.0, min=0.0, max=1e5),
         "categorical_probs": List([0.1, 0.2, 0.4, 0.3], item=Float(0.0, min=0.0), min_len=1),
     },
     "clt": {
@@ -53,7 +53,7 @@ def check(cfg):
 
 
 def _cases(p):
-    """(name, distribution, parameters, support for the plot) per distribution."""
+    """(name, distribution module, parameters, support for the plot) per distribution."""
     probs = jnp.asarray(p.categorical_probs)
     sd = p.normal_sigma
     return [
@@ -72,7 +72,7 @@ def _cases(p):
 def draw_with_theory(d, params, key, n, dtype, support):
     """n samples, the theoretical mean and variance, and the pdf/pmf on ``support``, in one
     jit-compiled call (parameters are constants of the trace, so they are still checked)."""
-    discrete = isinstance(d, pr.Discrete)
+    discrete = hasattr(d, "pmf")
     kw = {} if discrete else {"dtype": dtype}
     density = d.pmf if discrete else d.pdf
 
@@ -106,7 +106,7 @@ def run(cfg, key, ctx):
     metrics, worst = {}, 0.0
     for step, ((name, d, params, (lo, hi)), k, ax) in enumerate(zip(cases, keys, axes,
                                                                      strict=False)):
-        discrete = isinstance(d, pr.Discrete)
+        discrete = hasattr(d, "pmf")
         support = (np.arange(int(lo), int(hi) + 1) if discrete
                    else np.linspace(lo, hi, 300).astype(np.dtype(dtype)))
         x, mean, var, density = draw_with_theory(d, params, k, n, dtype, support)

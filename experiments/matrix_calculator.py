@@ -73,7 +73,7 @@ def run(cfg, key, ctx):
                 notes.append("A⁻¹ skipped: A is singular")
         else:
             notes.append("det A and A⁻¹ skipped: A is not square")
-    R, steps = algebra.row_reduce(A_np)
+    R, _, steps = algebra.row_reduce(A_np)
     metrics["rref_a"] = R.tolist()
     metrics["rank_a"] = int(np.sum(np.any(R != 0, axis=1)))
     metrics["row_operations"] = len(steps)

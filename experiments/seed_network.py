@@ -12,10 +12,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from experiments import _nn
 from mlmath_jax import nn, train
 from mlmath_jax.errors import ConfigError
 from mlmath_jax.runner.schema import Int, Str
+
+from . import _nn
 
 DESCRIPTION = "the seed's 2-layer sigmoid network with manual backprop learns XOR"
 
@@ -70,14 +71,33 @@ def run(cfg, key, ctx):
                                 if cfg.train.gradients == "manual" else None),
                        desc="XOR", devices=cfg.train.devices)
     p = result.params
-    y_hat = np.asarray(jax.jit(nn.seed_forward)(p, X)["y_hat"])
+    y_hat = np.asarray(jax.jit(nn.seed_forward)(p, X).y_hat)
     acc = float(accuracy(p))
     steps = list(range(0, cfg.train.steps, cfg.train.log_every)) + [cfg.train.steps]
     records = [{"step": s, **r} for s, r in zip(steps, records, strict=False)]
     _nn.curves(ctx, result.losses, records)
-    grid_fn = jax.jit(lambda pts: nn.seed_forward(p, pts)["y_hat"])
+    grid_fn = jax.jit(lambda pts: nn.seed_forward(p, pts).y_hat)
     _nn.decision_boundary(ctx, lambda pts: grid_fn(jnp.asarray(pts, ctx.dtype)), XOR_X,
                           XOR_Y, title="XOR: P(class 1) from the 2-layer network")
     ctx.print("XOR outputs ŷ: " + ", ".join(f"{v:.3f}" for v in y_hat))
+    graph_err = _computation_graph(ctx, p, X, y)
     return {"accuracy": acc, "final_loss": float(result.losses[-1]),
-            "outputs": y_hat.tolist(), "manual_grad_rel_err": grad_rel_err}
+            "outputs": y_hat.tolist(), "manual_grad_rel_err": grad_rel_err,
+            "graph_grad_max_error": graph_err}
+
+
+def _computation_graph(ctx, p, X, y) -> float:
+    """The trained network's loss on one example (x = (0, 1)) as a computation graph:
+    one node per primitive, its value and ∂loss/∂node, checked against jax.grad."""
+    from mlmath_jax import graph
+
+    def loss(W1, b1, W2, b2, x, t):
+        return nn.seed_loss({"W1": W1, "b1": b1, "W2": W2, "b2": b2}, x[None], t[None])
+
+    g = graph.trace(loss, p["W1"], p["b1"], p["W2"], p["b2"], X[1], y[1],
+                    names=("W1", "b1", "W2", "b2", "x", "y"))
+    graph.render(g, ctx.path("computation_graph"))
+    ctx.figures.append("computation_graph.png")              # into the report's figures
+    ctx.print(f"computation graph of the loss on x = (0, 1): {len(g.nodes)} nodes; "
+              f"backward pass vs jax.grad, largest |difference| {g.max_error:.3g}")
+    return g.max_error

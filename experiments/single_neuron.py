@@ -105,7 +105,27 @@ def run(cfg, key, ctx):
     ctx.print("manual vs jax.grad, largest |difference| over the logged steps: "
               f"{metrics['max_grad_abs_diff']:.3g}")
     _figures(ctx, gates, result, X, Y)
+    metrics["graph_grad_max_error"] = _computation_graph(ctx, gates, result, X)
     return metrics
+
+
+def _computation_graph(ctx, gates, result, X) -> float:
+    """The first gate's trained neuron on the last example as a computation graph:
+    σ(w₁x₁ + w₂x₂ + b), one node per primitive with its value and gradient, checked
+    against jax.grad."""
+    from mlmath_jax import graph
+
+    w, b = np.asarray(result.params["w"][0]), float(result.params["b"][0])
+    x = np.asarray(X)[-1]
+    point = {"w1": float(w[0]), "w2": float(w[1]), "b": b, "x1": float(x[0]),
+             "x2": float(x[1])}
+    g = graph.expression_graph("sigmoid(w1*x1 + w2*x2 + b)", point)
+    graph.render(g, ctx.path("computation_graph"))
+    ctx.figures.append("computation_graph.png")              # into the report's figures
+    ctx.print(f"computation graph of the {gates[0].upper()} neuron at x = {x.tolist()}: "
+              f"{len(g.nodes)} nodes; backward pass vs jax.grad, largest |difference| "
+              f"{g.max_error:.3g}")
+    return g.max_error
 
 
 def _figures(ctx, gates, result, X, Y):

@@ -15,6 +15,15 @@ Equations:
   p = 2(1 − F_ν(|t|)); interval  (x̄_B − x̄_A) ± t_{ν,1−α/2} · SE.
 * sample size per group for power 1 − β:
   n = [z_{1−α/2} √(2p̄q̄) + z_{1−β} √(p_A q_A + p_B q_B)]² / (p_B − p_A)²,  p̄ = (p_A + p_B)/2.
+
+Validation (docs/CONVENTIONS.md §4): ``alternative`` is static and raises ValueError;
+array values are not inspected: a level α or power outside (0, 1) gives NaN, equal rates
+give an infinite sample size, the same eagerly and under ``jit``. :func:`ab_test`, which
+works on Python counts and returns text, checks its counts and raises ValueError.
+
+Example:
+  >>> print(round(float(two_proportion_ztest(200, 2000, 250, 2000).p_value), 4))
+  0.0124
 """
 
 from __future__ import annotations
@@ -29,6 +38,11 @@ from jax.scipy import special
 
 from mlmath_jax._util import as_float as _float
 from mlmath_jax.errors import UserError
+
+__all__ = ["ALTERNATIVES", "TestResult", "ABTestResult", "normal_ppf", "student_t_cdf",
+           "student_t_ppf", "two_proportion_ztest", "welch_ttest",
+           "sample_size_two_proportions", "power_two_proportions", "recommendation",
+           "ab_test"]
 
 ALTERNATIVES = ("two-sided", "greater", "less")
 
@@ -60,18 +74,42 @@ def _check_alternative(alternative: str) -> None:
                         f"{', '.join(ALTERNATIVES)}")
 
 
-def _check_alpha(alpha) -> None:
-    if not isinstance(alpha, jax.core.Tracer) and not 0.0 < float(alpha) < 1.0:
-        raise UserError(f"alpha = {alpha!r} is not allowed; expected a level in (0, 1)")
+def _level(alpha, dtype) -> jax.Array:
+    """α as an array; NaN outside (0, 1) (the NaN contract, no host-side check)."""
+    alpha = jnp.asarray(alpha, dtype)
+    return jnp.where((alpha > 0) & (alpha < 1), alpha, jnp.nan)
 
 
 def normal_ppf(q) -> jax.Array:
-    """Φ⁻¹(q), the standard normal quantile (e.g. 1.959964 for q = 0.975)."""
+    """Φ⁻¹(q), the standard normal quantile.
+
+    Args:
+      q: probabilities in (0, 1) (±∞ at 0 and 1, NaN outside).
+
+    Returns:
+      z with Φ(z) = q.
+
+    Example:
+      >>> print(round(float(normal_ppf(0.975)), 6))
+      1.959964
+    """
     return special.ndtri(_float(q))
 
 
 def student_t_cdf(t, df) -> jax.Array:
-    """F_ν(t) of Student's t: with x = ν/(ν + t²), the tail P(T < −|t|) is ½ I_x(ν/2, ½)."""
+    """F_ν(t) of Student's t: with x = ν/(ν + t²), the tail P(T < −|t|) is ½ I_x(ν/2, ½).
+
+    Args:
+      t: points.
+      df: degrees of freedom ν > 0.
+
+    Returns:
+      P(T ≤ t).
+
+    Example:
+      >>> print(round(float(student_t_cdf(2.0, 5.0)), 5))
+      0.94903
+    """
     t = _float(t)
     df = jnp.asarray(df, t.dtype)
     half = jnp.asarray(0.5, t.dtype)
@@ -83,7 +121,20 @@ def student_t_cdf(t, df) -> jax.Array:
 
 
 def student_t_ppf(q, df, iters: int = 100) -> jax.Array:
-    """F_ν⁻¹(q) by bisection on :func:`student_t_cdf` (jittable; |t| ≤ 10⁴ covered)."""
+    """F_ν⁻¹(q) by bisection on :func:`student_t_cdf` (jittable; |t| ≤ 10⁴ covered).
+
+    Args:
+      q: probabilities in (0, 1).
+      df: degrees of freedom ν > 0.
+      iters: bisection steps (static).
+
+    Returns:
+      t with F_ν(t) = q (∓∞ at q = 0, 1; NaN outside [0, 1]).
+
+    Example:
+      >>> print(round(float(student_t_ppf(0.975, 10.0)), 4))
+      2.2281
+    """
     q = _float(q)
     df = jnp.asarray(df, q.dtype)
     lo = jnp.full(jnp.broadcast_shapes(q.shape, df.shape), -1e4, q.dtype)
@@ -96,7 +147,9 @@ def student_t_ppf(q, df, iters: int = 100) -> jax.Array:
         return jnp.where(below, mid, lo), jnp.where(below, hi, mid)
 
     lo, hi = lax.fori_loop(0, iters, step, (lo, hi))
-    return 0.5 * (lo + hi)
+    t = 0.5 * (lo + hi)
+    t = jnp.where(q == 0, -jnp.inf, jnp.where(q == 1, jnp.inf, t))
+    return jnp.where((q >= 0) & (q <= 1), t, jnp.nan)   # NaN for q outside [0, 1]
 
 
 def _p_value(stat, cdf, alternative):
@@ -116,13 +169,22 @@ def two_proportion_ztest(successes_a, n_a, successes_b, n_b, alpha: float = 0.05
       successes_a, n_a: conversions and trials of A (arrays broadcast; vmappable).
       successes_b, n_b: the same for B.
       alpha: significance level of the interval.
-      alternative: "two-sided", "greater" (B > A) or "less" (B < A).
+      alternative: "two-sided", "greater" (B > A) or "less" (B < A) (static).
+
+    Returns:
+      A :class:`TestResult` (df is NaN); the interval is NaN where α is outside (0, 1).
+
+    Raises:
+      ValueError: an unknown ``alternative``.
 
     Example:
-      >>> two_proportion_ztest(200, 2000, 250, 2000)   # z ≈ 2.49, p ≈ 0.013
+      >>> r = two_proportion_ztest(200, 2000, 250, 2000)
+      >>> print(round(float(r.statistic), 3), round(float(r.p_value), 4))
+      2.502 0.0124
+      >>> print(round(float(r.ci_low), 4), round(float(r.ci_high), 4))
+      0.0054 0.0446
     """
     _check_alternative(alternative)
-    _check_alpha(alpha)
     xa, na = _float(successes_a), _float(n_a)
     xb, nb = jnp.asarray(successes_b, xa.dtype), jnp.asarray(n_b, xa.dtype)
     pa, pb = xa / na, xb / nb
@@ -132,7 +194,7 @@ def two_proportion_ztest(successes_a, n_a, successes_b, n_b, alpha: float = 0.05
     z = diff / se0
     p = _p_value(z, special.ndtr, alternative)
     se = jnp.sqrt(pa * (1 - pa) / na + pb * (1 - pb) / nb)
-    half = normal_ppf(jnp.asarray(1 - alpha / 2, xa.dtype)) * se
+    half = normal_ppf(1 - _level(alpha, xa.dtype) / 2) * se
     return TestResult(z, p, diff, diff - half, diff + half, jnp.full_like(z, jnp.nan))
 
 
@@ -142,11 +204,24 @@ def welch_ttest(a: jax.Array, b: jax.Array, alpha: float = 0.05,
 
     ``statistic`` equals ``scipy.stats.ttest_ind(b, a, equal_var=False).statistic``.
 
+    Args:
+      a: (..., n_A) samples of A.
+      b: (..., n_B) samples of B.
+      alpha: significance level of the interval (NaN interval outside (0, 1)).
+      alternative: "two-sided", "greater" (B > A) or "less" (B < A) (static).
+
+    Returns:
+      A :class:`TestResult` with the Welch–Satterthwaite df.
+
+    Raises:
+      ValueError: an unknown ``alternative``.
+
     Example:
-      >>> welch_ttest(a, b).p_value
+      >>> r = welch_ttest(jnp.array([1., 2., 3., 4., 5.]), jnp.array([3., 4., 5., 6., 8.]))
+      >>> print(round(float(r.statistic), 4), round(float(r.p_value), 3), round(float(r.df), 2))
+      1.9757 0.085 7.71
     """
     _check_alternative(alternative)
-    _check_alpha(alpha)
     a, b = _float(a), _float(b)
     b = b.astype(a.dtype)
     na = jnp.asarray(a.shape[-1], a.dtype)
@@ -158,7 +233,7 @@ def welch_ttest(a: jax.Array, b: jax.Array, alpha: float = 0.05,
     t = diff / se
     df = (va + vb) ** 2 / (va**2 / (na - 1) + vb**2 / (nb - 1))
     p = _p_value(t, lambda s: student_t_cdf(s, df), alternative)
-    half = student_t_ppf(jnp.asarray(1 - alpha / 2, a.dtype), df) * se
+    half = student_t_ppf(1 - _level(alpha, a.dtype) / 2, df) * se
     return TestResult(t, p, diff, diff - half, diff + half, df)
 
 
@@ -166,37 +241,68 @@ def sample_size_two_proportions(p_a, p_b, alpha: float = 0.05, power: float = 0.
     """Smallest n per group with which a two-sided z-test at level α detects p_B ≠ p_A
     with the given power (normal approximation; see the module equations).
 
+    Args:
+      p_a: the control's rate.
+      p_b: the variant's rate (p_b = p_a: no sample size detects it, the result is ∞).
+      alpha: significance level in (0, 1) (NaN outside).
+      power: target power in (0, 1) (NaN outside).
+
+    Returns:
+      n per group (a whole number as a float).
+
     Example:
-      >>> sample_size_two_proportions(0.10, 0.12)     # 3841 per group
+      >>> print(int(sample_size_two_proportions(0.10, 0.12)))
+      3841
     """
-    _check_alpha(alpha)
-    if not isinstance(power, jax.core.Tracer) and not 0.0 < float(power) < 1.0:
-        raise UserError(f"power = {power!r} is not allowed; expected a probability in (0, 1)")
     pa = _float(p_a)
     pb = jnp.asarray(p_b, pa.dtype)
-    if not isinstance(pa, jax.core.Tracer) and not isinstance(pb, jax.core.Tracer):
-        if bool(jnp.any(pa == pb)):
-            raise UserError("p_a and p_b must differ: no sample size detects a zero effect")
     bar = (pa + pb) / 2
-    za = normal_ppf(jnp.asarray(1 - alpha / 2, pa.dtype))
-    zb = normal_ppf(jnp.asarray(power, pa.dtype))
+    za = normal_ppf(1 - _level(alpha, pa.dtype) / 2)
+    zb = normal_ppf(_level(power, pa.dtype))
     num = za * jnp.sqrt(2 * bar * (1 - bar)) + zb * jnp.sqrt(pa * (1 - pa) + pb * (1 - pb))
     return jnp.ceil(num**2 / (pb - pa) ** 2)
 
 
 def power_two_proportions(p_a, p_b, n, alpha: float = 0.05):
     """Power of the two-sided z-test with n per group (the far tail neglected):
-    Φ((|Δ|√n − z_{1−α/2} √(2p̄q̄)) / √(p_A q_A + p_B q_B))."""
+    Φ((|Δ|√n − z_{1−α/2} √(2p̄q̄)) / √(p_A q_A + p_B q_B)).
+
+    Args:
+      p_a, p_b: the two rates.
+      n: the sample size per group.
+      alpha: significance level in (0, 1) (NaN outside).
+
+    Returns:
+      The power.
+
+    Example:
+      >>> print(round(float(power_two_proportions(0.10, 0.12, 3841)), 3))
+      0.8
+    """
     pa = _float(p_a)
     pb, n = jnp.asarray(p_b, pa.dtype), jnp.asarray(n, pa.dtype)
     bar = (pa + pb) / 2
-    za = normal_ppf(jnp.asarray(1 - alpha / 2, pa.dtype))
+    za = normal_ppf(1 - _level(alpha, pa.dtype) / 2)
     num = jnp.abs(pb - pa) * jnp.sqrt(n) - za * jnp.sqrt(2 * bar * (1 - bar))
     return special.ndtr(num / jnp.sqrt(pa * (1 - pa) + pb * (1 - pb)))
 
 
 def recommendation(result: TestResult, alpha: float = 0.05, what: str = "rate") -> str:
-    """One line saying what to do with a finished test of B against A."""
+    """One line saying what to do with a finished test of B against A.
+
+    Args:
+      result: a :class:`TestResult`.
+      alpha: the significance level it was run at.
+      what: the name of the measured quantity in the sentence.
+
+    Returns:
+      "Ship B: …", "Keep A: …" or "No significant difference …".
+
+    Example:
+      >>> print(recommendation(two_proportion_ztest(200, 2000, 210, 2000)))
+      No significant difference (p = 0.602 >= 0.05, 95% CI [-0.0138, +0.0238]): keep A,
+      or collect more data if an effect inside the interval matters.
+    """
     p, d = float(result.p_value), float(result.diff)
     lo, hi = float(result.ci_low), float(result.ci_high)
     level = f"{100 * (1 - alpha):g}%"
@@ -210,7 +316,16 @@ def recommendation(result: TestResult, alpha: float = 0.05, what: str = "rate") 
 
 
 class ABTestResult(NamedTuple):
-    """Rates, the z-test, the per-group sample size for the target effect, and advice."""
+    """The outcome of :func:`ab_test`.
+
+    Attributes:
+      rate_a: conversions / visitors of A.
+      rate_b: the same for B.
+      test: the two-proportion z-test (:class:`TestResult`).
+      sample_size: visitors per group needed to detect the target effect with the
+        requested power (∞ when no effect or rate_a is 0 or 1).
+      recommendation: one line of advice (:func:`recommendation`).
+    """
 
     rate_a: float
     rate_b: float
@@ -228,9 +343,15 @@ def ab_test(successes_a: int, n_a: int, successes_b: int, n_b: int, alpha: float
       alpha: significance level; power: target power for the sample-size answer.
       min_effect: smallest absolute lift worth detecting (default: the observed one).
 
+    Returns:
+      An :class:`ABTestResult`.
+
+    Raises:
+      ValueError: counts that are not 0 <= successes <= trials, trials >= 1.
+
     Example:
-      >>> ab_test(200, 2000, 250, 2000).recommendation
-      'Ship B: its rate is higher by +0.025 (95% CI [...], p = 0.0128 < 0.05).'
+      >>> print(ab_test(200, 2000, 250, 2000).recommendation)
+      Ship B: its rate is higher by +0.025 (95% CI [+0.005431, +0.04457], p = 0.0124 < 0.05).
     """
     for name, x, n in (("A", successes_a, n_a), ("B", successes_b, n_b)):
         if not (0 <= x <= n and n >= 1):

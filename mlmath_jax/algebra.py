@@ -16,7 +16,9 @@ times (−1)^(number of row swaps).
 :func:`solve`, :func:`det` and :func:`inv` are jittable (``lax.fori_loop``). A singular
 matrix (a pivot below n·ε·max|A|) raises :class:`SingularMatrixError` when the values are
 concrete; under ``jit`` the result is NaN instead of garbage. :func:`row_reduce` returns
-each step for display.
+a :class:`RowReduction` with each step and its reason, for display. Exact arithmetic on
+integers and fractions (determinant exactly 0 for a singular matrix, 4/3 kept as 4/3) is
+:mod:`mlmath_jax.rational`.
 """
 
 from __future__ import annotations
@@ -104,7 +106,9 @@ def solve(A: jax.Array, b: jax.Array) -> jax.Array:
         under ``jit`` the result is NaN).
 
     Example:
-      >>> solve(jnp.array([[2., 1.], [1., 3.]]), jnp.array([3., 5.]))  # → [0.8, 1.4]
+      >>> x = solve(jnp.array([[2., 1.], [1., 3.]]), jnp.array([3., 5.]))
+      >>> print([round(float(v), 5) for v in x])
+      [0.8, 1.4]
     """
     A = _as_float(A)
     b = jnp.asarray(b, A.dtype)
@@ -122,7 +126,24 @@ def solve(A: jax.Array, b: jax.Array) -> jax.Array:
 
 
 def det(A: jax.Array) -> jax.Array:
-    """det A = (−1)^swaps · Π pivots, from the same elimination (0 for a singular A)."""
+    """det A = (−1)^swaps · Π pivots, from the same elimination as :func:`solve`.
+
+    In floating point a singular matrix gives a determinant near, not exactly, 0 (a
+    rounding residue such as 1e-16); :func:`mlmath_jax.rational.det` is exact.
+
+    Args:
+      A: (n, n) matrix.
+
+    Returns:
+      The determinant, a scalar of A's float dtype.
+
+    Raises:
+      UserError: A is not square.
+
+    Example:
+      >>> round(float(det(jnp.array([[1., 2.], [3., 4.]]))), 5)
+      -2.0
+    """
     A = _as_float(A)
     _check_square(A)
     U, _, sign, _ = _eliminate(A, jnp.zeros((A.shape[0], 0), A.dtype))
@@ -130,28 +151,83 @@ def det(A: jax.Array) -> jax.Array:
 
 
 def inv(A: jax.Array) -> jax.Array:
-    """A⁻¹ by solving A X = I (raises SingularMatrixError for a singular A)."""
+    """A⁻¹ by solving A X = I with :func:`solve`.
+
+    Args:
+      A: (n, n) matrix.
+
+    Returns:
+      A⁻¹, same shape and dtype.
+
+    Raises:
+      SingularMatrixError: A is singular to working precision (concrete inputs; NaN
+        under ``jit``).
+
+    Example:
+      >>> print(inv(jnp.array([[2., 0.], [0., 4.]])).tolist())
+      [[0.5, 0.0], [0.0, 0.25]]
+    """
     A = _as_float(A)
     _check_square(A)
     return solve(A, jnp.eye(A.shape[0], dtype=A.dtype))
 
 
 class Step(NamedTuple):
-    """One row operation of :func:`row_reduce` and the matrix after it."""
+    """One row operation of a row reduction, why it was done, and the matrix after it.
+
+    Attributes:
+      operation: the operation, rows numbered from 1 ("swap R1 and R2",
+        "R2 ← R2 − 3·R1", "R1 ← R1 / 2").
+      reason: why ("the pivot in column 1 is 0", "partial pivoting: …",
+        "clear column 1 below the pivot").
+      matrix: the whole matrix after the operation.
+    """
 
     operation: str
-    matrix: np.ndarray
+    reason: str
+    matrix: object
 
 
-def row_reduce(A, tol: float | None = None) -> tuple[np.ndarray, list[Step]]:
+class RowReduction(NamedTuple):
+    """The result of :func:`row_reduce` (and of :func:`mlmath_jax.rational.row_reduce`).
+
+    Attributes:
+      matrix: the reduced row echelon form.
+      pivots: the pivot columns (0-based), in order; the rank is their number.
+      steps: the :class:`Step` list, in the order done.
+    """
+
+    matrix: object
+    pivots: tuple[int, ...]
+    steps: list[Step]
+
+
+def row_reduce(A, tol: float | None = None) -> RowReduction:
     """Reduced row echelon form of A (any shape; an augmented [A | b] works too).
 
     Gauss–Jordan elimination with partial pivoting, on the host in float64 so every
-    intermediate matrix can be shown. Rows are numbered from 1 in the step texts
-    ("R2 ← R2 − 3·R1").
+    intermediate matrix can be shown: at each column the row with the largest |entry|
+    at or below the current row becomes the pivot row (this bounds every multiplier by 1),
+    the pivot row is divided by the pivot, and multiples of it are subtracted from every
+    other row. Entries at most ``tol`` (default max(m, n)·ε·max(1, max|A|)) count as 0.
+    For exact arithmetic on integers and fractions see :mod:`mlmath_jax.rational`.
+
+    Args:
+      A: (m, n) array-like.
+      tol: the magnitude below which an entry is treated as zero.
 
     Returns:
-      (R, steps): the reduced matrix and the list of :class:`Step`.
+      :class:`RowReduction` (matrix float64 (m, n), pivots, steps).
+
+    Raises:
+      UserError: A is not two-dimensional.
+
+    Example:
+      >>> r = row_reduce([[1., 2.], [3., 4.]])
+      >>> print(r.steps[0].operation, "-", r.steps[0].reason)
+      swap R1 and R2 - partial pivoting: |3| is the largest entry of column 1 from R1 down
+      >>> print(r.matrix.tolist(), r.pivots)
+      [[1.0, 0.0], [0.0, 1.0]] (0, 1)
     """
     M = np.array(A, dtype=np.float64)
     if M.ndim != 2:
@@ -160,6 +236,7 @@ def row_reduce(A, tol: float | None = None) -> tuple[np.ndarray, list[Step]]:
     tol = tol if tol is not None else max(M.shape) * np.finfo(np.float64).eps * max(
         1.0, float(np.max(np.abs(M))) if M.size else 1.0)
     steps: list[Step] = []
+    pivots: list[int] = []
     r = 0
     for c in range(cols):
         if r == rows:
@@ -170,21 +247,27 @@ def row_reduce(A, tol: float | None = None) -> tuple[np.ndarray, list[Step]]:
             continue
         if p != r:
             M[[r, p]] = M[[p, r]]
-            steps.append(Step(f"R{r + 1} ↔ R{p + 1}", M.copy()))
+            why = (f"partial pivoting: |{_num(M[r, c])}| is the largest entry of column "
+                   f"{c + 1} from R{r + 1} down")
+            steps.append(Step(f"swap R{r + 1} and R{p + 1}", why, M.copy()))
         pivot = M[r, c]
         if pivot != 1.0:
             M[r] = M[r] / pivot
-            steps.append(Step(f"R{r + 1} ← R{r + 1} / {_num(pivot)}", M.copy()))
+            steps.append(Step(f"R{r + 1} ← R{r + 1} / {_num(pivot)}",
+                              f"make the pivot in column {c + 1} equal to 1", M.copy()))
         for i in range(rows):
             if i != r and abs(M[i, c]) > tol:
                 f = M[i, c]
                 M[i] = M[i] - f * M[r]
                 M[i, c] = 0.0
                 sign, mag = ("−", f) if f > 0 else ("+", -f)
-                steps.append(Step(f"R{i + 1} ← R{i + 1} {sign} {_num(mag)}·R{r + 1}", M.copy()))
+                where = "below" if i > r else "above"
+                steps.append(Step(f"R{i + 1} ← R{i + 1} {sign} {_num(mag)}·R{r + 1}",
+                                  f"clear column {c + 1} {where} the pivot", M.copy()))
+        pivots.append(c)
         r += 1
     M[np.abs(M) <= tol] = 0.0
-    return M, steps
+    return RowReduction(M, tuple(pivots), steps)
 
 
 def _num(x: float) -> str:
@@ -202,8 +285,15 @@ def solve_linear(a, b, c) -> jax.Array:
       UserError: a = 0 (concrete inputs): the equation is then b = c, true for every x
         or for none; under ``jit`` the result is NaN.
 
+    Args:
+      a, b, c: scalars or arrays that broadcast together.
+
+    Returns:
+      x, in the promoted float dtype.
+
     Example:
-      >>> solve_linear(3.0, 7.0, 22.0)   # 3x + 7 = 22  →  5
+      >>> float(solve_linear(3.0, 7.0, 22.0))   # 3x + 7 = 22
+      5.0
     """
     a, b, c = (jnp.asarray(v) for v in (a, b, c))
     dtype = jnp.result_type(a, b, c, float)
@@ -224,8 +314,16 @@ def poly_eval(coeffs, x) -> jax.Array:
     Horner: p = (…((a₀·x + a₁)·x + a₂)…)·x + aₙ, n multiplications and additions.
     Jittable (``lax.fori_loop``); ``x`` may be any shape, real or complex.
 
+    Args:
+      coeffs: (n + 1,) coefficients, highest degree first.
+      x: points, any shape.
+
+    Returns:
+      p(x), x's shape, in the promoted dtype.
+
     Example:
-      >>> poly_eval(jnp.array([1., -3., 2.]), 3.0)   # 9 − 9 + 2 = 2
+      >>> float(poly_eval(jnp.array([1., -3., 2.]), 3.0))   # 9 − 9 + 2
+      2.0
     """
     coeffs = jnp.asarray(coeffs)
     x = jnp.asarray(x)
@@ -297,7 +395,9 @@ def poly_roots(coeffs, max_iter: int = 500, tol: float | None = None) -> jax.Arr
       The n roots as a complex array, sorted by (real part, imaginary part).
 
     Example:
-      >>> poly_roots(jnp.array([1., 0., -1.]))   # x² − 1 → [-1+0j, 1+0j]
+      >>> r = poly_roots(jnp.array([1., 0., -1.]))   # x² − 1
+      >>> print([round(float(z.real), 5) for z in r], [round(abs(float(z.imag)), 5) for z in r])
+      [-1.0, 1.0] [0.0, 0.0]
     """
     c = jnp.asarray(coeffs)
     if c.ndim != 1:
@@ -365,7 +465,9 @@ def newton(f, x0, tol: float | None = None, max_iter: int = 50, fprime=None) -> 
       :class:`RootResult`.
 
     Example:
-      >>> newton(lambda x: x**2 - 2, 1.0).root   # √2 ≈ 1.4142135
+      >>> r = newton(lambda x: x**2 - 2, 1.0)
+      >>> round(float(r.root), 5), bool(r.converged)
+      (1.41421, True)
     """
     x0 = jnp.asarray(x0)
     if not jnp.issubdtype(x0.dtype, jnp.floating):
@@ -402,8 +504,19 @@ def bisect(f, lo, hi, tol: float | None = None, max_iter: int = 200) -> RootResu
       UserError: f(lo) and f(hi) have the same sign (concrete inputs; under ``jit`` the
         result is NaN with ``converged = False``).
 
+    Args:
+      f: scalar function of a scalar.
+      lo, hi: the bracket's ends.
+      tol: relative width tolerance (default 16·ε of the dtype).
+      max_iter: iteration cap.
+
+    Returns:
+      :class:`RootResult`.
+
     Example:
-      >>> bisect(lambda x: x**3 - 2, 0.0, 2.0).root   # ∛2 ≈ 1.2599
+      >>> r = bisect(lambda x: x**3 - 2, 0.0, 2.0)
+      >>> round(float(r.root), 4), bool(r.converged)
+      (1.2599, True)
     """
     lo, hi = jnp.asarray(lo), jnp.asarray(hi)
     dtype = jnp.result_type(lo, hi, float)

@@ -10,11 +10,18 @@ contexts seen in the text: state (t₁…t_k) moves to (t₂…t_k, t) with prob
 count(t₁…t_k t)/count(t₁…t_k·). The text is read cyclically (its end wraps to its start),
 so every context has a successor and the chain is irreducible.
 
+Validation (docs/CONVENTIONS.md §4): sizes, orders and step counts are static and raise
+ValueError; array values are not inspected: a P that is not row-stochastic gives a NaN
+stationary distribution, a temperature ≤ 0 gives state −1, the same eagerly and under
+``jit``.
+
 Example:
   >>> m = ngram_model(list("abracadabra"), order=1)
-  >>> pi = stationary_distribution(m.P)             # πP = π
-  >>> ids = sample_chain(key, m.P, 0, 20, temperature=0.8)
-  >>> "".join(m.token_of(ids))
+  >>> print([round(v, 3) for v in stationary_distribution(m.P).tolist()])   # πP = π
+  [0.455, 0.182, 0.091, 0.091, 0.182]
+  >>> ids = sample_chain(jax.random.key(0), m.P, 0, 10, temperature=0.8)
+  >>> print("".join(m.token_of(ids)))
+  acacadaaca
 """
 
 from __future__ import annotations
@@ -29,9 +36,25 @@ import numpy as np
 
 from mlmath_jax.errors import UserError
 
+__all__ = ["transition_counts", "transition_matrix", "stationary_distribution",
+           "sample_chain", "NGramModel", "ngram_model"]
+
 
 def transition_counts(states: jax.Array, num_states: int, cyclic: bool = False) -> jax.Array:
-    """Cᵢⱼ = number of steps i → j in the integer sequence ``states`` (scatter-add)."""
+    """Cᵢⱼ = number of steps i → j in the integer sequence ``states`` (scatter-add).
+
+    Args:
+      states: (T,) integer states in [0, num_states).
+      num_states: S (static).
+      cyclic: also count the step from the last state back to the first.
+
+    Returns:
+      (S, S) float counts.
+
+    Example:
+      >>> print(transition_counts(jnp.array([0, 1, 1, 0]), 2).tolist())
+      [[0.0, 1.0], [1.0, 1.0]]
+    """
     states = jnp.asarray(states)
     src, dst = states[:-1], states[1:]
     if cyclic:
@@ -48,8 +71,18 @@ def transition_matrix(states: jax.Array, num_states: int, cyclic: bool = False,
     A state never left (possible only without ``cyclic`` and ``smoothing``) gets a
     self-loop so that every row still sums to 1.
 
+    Args:
+      states: (T,) integer states in [0, num_states).
+      num_states: S (static).
+      cyclic: also count the step from the last state back to the first.
+      smoothing: s >= 0 added to every count.
+
+    Returns:
+      (S, S) row-stochastic matrix.
+
     Example:
-      >>> transition_matrix(jnp.array([0, 1, 1, 0]), 2)   # [[0, 1], [.5, .5]]
+      >>> print(transition_matrix(jnp.array([0, 1, 1, 0]), 2).tolist())
+      [[0.0, 1.0], [0.5, 0.5]]
     """
     C = transition_counts(states, num_states, cyclic) + smoothing
     rows = jnp.sum(C, axis=1, keepdims=True)
@@ -64,25 +97,35 @@ def stationary_distribution(P: jax.Array) -> jax.Array:
 
     Unique when the chain is irreducible (periodic chains included). Jittable.
 
+    Args:
+      P: (S, S) row-stochastic matrix (entries >= 0, rows summing to 1 to √ε of the
+        dtype); any other P gives NaN.
+
+    Returns:
+      (S,) π.
+
+    Raises:
+      ValueError: P not a square matrix (a static shape).
+
     Example:
-      >>> stationary_distribution(jnp.array([[0.9, 0.1], [0.5, 0.5]]))   # [5/6, 1/6]
+      >>> pi = stationary_distribution(jnp.array([[0.9, 0.1], [0.5, 0.5]]))
+      >>> print([round(v, 4) for v in pi.tolist()])       # [5/6, 1/6]
+      [0.8333, 0.1667]
     """
     P = jnp.asarray(P)
     if not jnp.issubdtype(P.dtype, jnp.floating):
         P = P.astype(jnp.result_type(float))
     if P.ndim != 2 or P.shape[0] != P.shape[1]:
         raise UserError(f"P must be a square matrix, got shape {tuple(P.shape)}")
-    if not isinstance(P, jax.core.Tracer):
-        Pn = np.asarray(P, np.float64)
-        if np.any(Pn < 0) or not np.allclose(Pn.sum(axis=1), 1.0, atol=1e-4):
-            raise UserError("P must be row-stochastic: entries >= 0 and every row summing "
-                            "to 1")
+    tol = float(np.sqrt(np.finfo(P.dtype).eps))
+    stochastic = jnp.all(P >= 0) & jnp.all(jnp.abs(jnp.sum(P, axis=1) - 1) <= tol)
     n = P.shape[0]
     A = P.T - jnp.eye(n, dtype=P.dtype)
     A = A.at[-1].set(1.0)
     b = jnp.zeros(n, P.dtype).at[-1].set(1.0)
     pi = jnp.linalg.solve(A, b)
-    return jnp.clip(pi, 0.0, None) / jnp.sum(jnp.clip(pi, 0.0, None))
+    pi = jnp.clip(pi, 0.0, None) / jnp.sum(jnp.clip(pi, 0.0, None))
+    return jnp.where(stochastic, pi, jnp.nan)
 
 
 @functools.partial(jax.jit, static_argnums=(3,))
@@ -92,7 +135,7 @@ def _sample(key, logits, start, steps, temperature):
         return nxt, nxt
 
     _, path = jax.lax.scan(step, start, jax.random.split(key, steps))
-    return path
+    return jnp.where(temperature > 0, path, -1)
 
 
 def sample_chain(key: jax.Array, P: jax.Array, start, steps: int,
@@ -103,12 +146,25 @@ def sample_chain(key: jax.Array, P: jax.Array, start, steps: int,
     sharpens towards the likeliest successor, T > 1 flattens (impossible moves stay
     impossible). ``lax.scan`` over the steps, so the walk compiles once.
 
+    Args:
+      key: a ``jax.random`` key.
+      P: (S, S) row-stochastic transition matrix.
+      start: the start state.
+      steps: the number of transitions, a whole number >= 1 (static).
+      temperature: T > 0 (an array value: T ≤ 0 gives states −1, eagerly and under jit).
+
     Returns:
       (steps,) int32 state indices (the start state not included).
+
+    Raises:
+      ValueError: ``steps`` not a whole number >= 1.
+
+    Example:
+      >>> P = jnp.array([[0.0, 1.0], [1.0, 0.0]])          # a deterministic 2-cycle
+      >>> print(sample_chain(jax.random.key(0), P, 0, 4).tolist())
+      [1, 0, 1, 0]
     """
-    if not isinstance(temperature, jax.core.Tracer) and not float(temperature) > 0:
-        raise UserError(f"temperature = {temperature!r} is not allowed; expected a number > 0")
-    if not (isinstance(steps, int) and steps >= 1):
+    if isinstance(steps, bool) or not (isinstance(steps, int) and steps >= 1):
         raise UserError(f"steps = {steps!r} is not allowed; expected a whole number >= 1")
     P = jnp.asarray(P)
     logits = jnp.where(P > 0, jnp.log(jnp.where(P > 0, P, 1.0)), -jnp.inf)
@@ -117,7 +173,8 @@ def sample_chain(key: jax.Array, P: jax.Array, start, steps: int,
 
 
 class NGramModel(NamedTuple):
-    """An order-k n-gram chain.
+    """An order-k n-gram chain (:func:`ngram_model`); ``order``, ``token_of(states)`` and
+    ``context_text(state)`` read it.
 
     Attributes:
       vocab: the distinct tokens, sorted.
@@ -153,6 +210,14 @@ def ngram_model(tokens: Sequence, order: int = 1) -> NGramModel:
 
     Returns:
       An :class:`NGramModel`; its ``P`` rows sum to 1.
+
+    Raises:
+      ValueError: ``order`` not a whole number >= 1, or too few tokens.
+
+    Example:
+      >>> m = ngram_model(list("abracadabra"), order=2)
+      >>> print(m.vocab, m.order, m.P.shape, m.context_text(0))
+      ('a', 'b', 'c', 'd', 'r') 2 (8, 8) aa
     """
     if not (isinstance(order, int) and order >= 1):
         raise UserError(f"order = {order!r} is not allowed; expected a whole number >= 1")

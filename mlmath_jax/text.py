@@ -4,9 +4,11 @@ This is host-side preprocessing (strings are not arrays); its output, a dense
 (documents × vocabulary) count matrix, is what the numeric models consume.
 
 Example:
-  >>> docs = [tokenize(t) for t in ["Free prize! Call now", "see you at lunch"]]
+  >>> docs = [tokenize(t) for t in ["Free prize! Call now", "call me at lunch, free?"]]
   >>> vocab = build_vocabulary(docs)
-  >>> X = count_matrix(docs, vocab)        # (2, |V|) float32 counts
+  >>> X = count_matrix(docs, vocab)
+  >>> print(X.shape, X.dtype)
+  (2, 7) float32
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ import numpy as np
 
 from mlmath_jax.errors import UserError
 
+__all__ = ["tokenize", "Vocabulary", "build_vocabulary", "count_matrix",
+           "sparse_count_matrix"]
+
 # Words are runs of letters/digits (apostrophes inside a word kept: "don't"); a currency
 # sign is a token of its own, since "£" is a strong spam cue.
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[£$€]")
@@ -27,6 +32,12 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[£$€]")
 
 def tokenize(text: str) -> list[str]:
     """Lowercase the text and split it into word tokens (and currency signs).
+
+    Args:
+      text: a string.
+
+    Returns:
+      The tokens, in order.
 
     Example:
       >>> tokenize("WIN £1000 now! Don't wait")
@@ -36,7 +47,12 @@ def tokenize(text: str) -> list[str]:
 
 
 class Vocabulary(NamedTuple):
-    """Tokens in a fixed order and their column index."""
+    """Tokens in a fixed order and their column index (``len(vocab)`` is their number).
+
+    Attributes:
+      tokens: the tokens, most frequent first.
+      index: token → its column in a count matrix.
+    """
 
     tokens: tuple[str, ...]
     index: dict
@@ -48,7 +64,24 @@ class Vocabulary(NamedTuple):
 def build_vocabulary(docs: Iterable[Sequence[str]], min_count: int = 1,
                      max_size: int | None = None) -> Vocabulary:
     """Tokens seen at least ``min_count`` times, most frequent first (ties alphabetical),
-    at most ``max_size`` of them."""
+    at most ``max_size`` of them.
+
+    Args:
+      docs: token lists.
+      min_count: the least number of occurrences kept, >= 1.
+      max_size: the most tokens kept (None: all).
+
+    Returns:
+      A :class:`Vocabulary`.
+
+    Raises:
+      ValueError: min_count < 1, or no token reaches it.
+
+    Example:
+      >>> docs = [["call", "free", "now"], ["call", "me", "free"]]
+      >>> print(build_vocabulary(docs).tokens, build_vocabulary(docs, min_count=2).tokens)
+      ('call', 'free', 'me', 'now') ('call', 'free')
+    """
     if min_count < 1:
         raise UserError(f"min_count = {min_count} is not allowed; expected >= 1")
     counts = Counter(t for doc in docs for t in doc)
@@ -78,6 +111,19 @@ def count_matrix(docs: Sequence[Sequence[str]], vocab: Vocabulary,
     """Dense document-term counts: X[d, v] = occurrences of token v in document d.
 
     Tokens outside the vocabulary are dropped.
+
+    Args:
+      docs: token lists.
+      vocab: a :class:`Vocabulary`.
+      dtype: the count dtype.
+
+    Returns:
+      (len(docs), len(vocab)) numpy counts.
+
+    Example:
+      >>> docs = [["call", "free", "call"], ["free", "lunch"]]
+      >>> print(count_matrix(docs, build_vocabulary(docs)).tolist())
+      [[2.0, 1.0, 0.0], [0.0, 1.0, 1.0]]
     """
     rows, cols = _pairs(docs, vocab)
     X = np.zeros((len(docs), len(vocab)), dtype)
@@ -91,6 +137,20 @@ def sparse_count_matrix(docs: Sequence[Sequence[str]], vocab: Vocabulary, dtype=
 
     A text corpus is almost all zeros (the SMS set: 99.8%), so the naive Bayes matmuls on
     this form touch only the nonzeros; ``models.naive_bayes`` accepts either form.
+
+    Args:
+      docs: token lists.
+      vocab: a :class:`Vocabulary`.
+      dtype: the count dtype.
+
+    Returns:
+      A (len(docs), len(vocab)) BCOO matrix.
+
+    Example:
+      >>> docs = [["call", "free", "call"], ["free", "lunch"]]
+      >>> X = sparse_count_matrix(docs, build_vocabulary(docs))
+      >>> print(X.shape, X.nse, X.todense().tolist())
+      (2, 3) 4 [[2.0, 1.0, 0.0], [0.0, 1.0, 1.0]]
     """
     from jax.experimental import sparse
 

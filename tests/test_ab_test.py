@@ -12,7 +12,6 @@ import scipy.stats as st
 
 from mlmath_jax import abtest as hyp
 from mlmath_jax import probability as pr
-from mlmath_jax.errors import UserError
 
 
 def test_reexported_from_probability():
@@ -97,14 +96,34 @@ def test_recommendation_lines():
 
 @pytest.mark.parametrize("call", [
     lambda: hyp.ab_test(30, 20, 5, 20),
-    lambda: hyp.two_proportion_ztest(1, 10, 2, 10, alpha=1.5),
     lambda: hyp.welch_ttest(jnp.ones(3), jnp.ones(3), alternative="bigger"),
-    lambda: hyp.sample_size_two_proportions(0.1, 0.1),
-    lambda: hyp.sample_size_two_proportions(0.1, 0.2, power=1.0),
+    lambda: hyp.two_proportion_ztest(1, 10, 2, 10, alternative="bigger"),
 ])
-def test_bad_input_refused(call):
-    with pytest.raises(UserError):
+def test_bad_static_input_refused(call):
+    with pytest.raises(ValueError, match="not allowed|need"):
         call()
+
+
+def test_static_alternative_refused_under_jit_too():
+    with pytest.raises(ValueError, match="alternative"):
+        jax.jit(lambda a: hyp.welch_ttest(a, a, alternative="bigger"))(jnp.ones(3))
+
+
+@pytest.mark.parametrize("call", [
+    lambda f: f(hyp.two_proportion_ztest, 1, 10, 2, 10, 1.5).ci_low,
+    lambda f: f(hyp.welch_ttest, jnp.arange(4.0), jnp.arange(4.0) + 1, 0.0).ci_high,
+    lambda f: f(hyp.sample_size_two_proportions, 0.1, 0.2, 0.05, 1.0),
+    lambda f: f(hyp.power_two_proportions, 0.1, 0.2, 100.0, -0.1),
+])
+def test_values_outside_domain_nan_eagerly_and_under_jit(call):
+    eager = call(lambda fn, *a: fn(*a))
+    jitted = call(lambda fn, *a: jax.jit(fn)(*a))
+    assert np.isnan(float(eager)) and np.isnan(float(jitted))
+
+
+def test_equal_rates_need_infinite_sample():
+    assert float(hyp.sample_size_two_proportions(0.1, 0.1)) == np.inf
+    assert float(jax.jit(hyp.sample_size_two_proportions)(0.1, 0.1)) == np.inf
 
 
 def test_ci_coverage_by_vmapped_simulation():

@@ -85,18 +85,21 @@ def test_det_and_inv_match_numpy():
 def test_row_reduce_solves_augmented_system_and_records_steps():
     A = np.array([[2.0, 1.0, -1.0], [-3.0, -1.0, 2.0], [-2.0, 1.0, 2.0]])
     b = np.array([8.0, -11.0, -3.0])
-    R, steps = algebra.row_reduce(np.column_stack([A, b]))
+    R, pivots, steps = algebra.row_reduce(np.column_stack([A, b]))
+    assert pivots == (0, 1, 2)
     np.testing.assert_allclose(R[:, :3], np.eye(3), atol=1e-12)
     np.testing.assert_allclose(R[:, 3], np.linalg.solve(A, b), rtol=1e-12)
     assert steps and all(isinstance(s.operation, str) and s.matrix.shape == (3, 4)
                          for s in steps)
     np.testing.assert_allclose(steps[-1].matrix, R, atol=1e-12)
-    assert any("↔" in s.operation for s in steps)          # partial pivoting swaps rows
+    swaps = [s for s in steps if s.operation.startswith("swap")]
+    assert swaps and all(s.reason.startswith("partial pivoting") for s in swaps)
 
 
 def test_row_reduce_rank_deficient():
     M = np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]])
-    R, _ = algebra.row_reduce(M)
+    R, pivots, _ = algebra.row_reduce(M)
+    assert len(pivots) == np.linalg.matrix_rank(M)
     nonzero_rows = int(np.sum(np.any(np.abs(R) > 1e-12, axis=1)))
     assert nonzero_rows == np.linalg.matrix_rank(M)
 

@@ -58,3 +58,13 @@ def test_real_mnist_when_present():
     # Each digit appears roughly a tenth of the time in the MNIST test set.
     counts = np.bincount(labels, minlength=10)
     assert counts.min() > 800 and counts.max() < 1200
+
+
+@pytest.mark.parametrize("garbage", [b"\x00" * 40, b"not deflate data at all", bytes(range(256))])
+def test_gzip_header_then_garbage_is_one_line_exit_2(tmp_path, garbage):
+    # A real gzip header (magic, CM=deflate, no flags, mtime, XFL, OS) then bytes that are
+    # not a deflate stream: zlib.error inside gzip, which must become a UserError.
+    p = tmp_path / "bad.idx.gz"
+    p.write_bytes(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + garbage)
+    with pytest.raises(UserError, match="bad.idx.gz"):
+        data.read_idx(p)

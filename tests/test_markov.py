@@ -2,6 +2,7 @@
 sampling follows the chain, temperature sharpens. float32 tolerance 1e-5."""
 
 import collections
+import functools
 
 import jax
 import jax.numpy as jnp
@@ -10,7 +11,6 @@ import pytest
 
 from mlmath_jax import markov, text
 from mlmath_jax import probability as pr
-from mlmath_jax.errors import UserError
 
 TEXT = ("the cat sat on the mat. the dog sat on the log. a cat and a dog met on the mat, "
         "and the cat ran.")
@@ -82,12 +82,22 @@ def test_temperature_sharpens():
     assert abs(np.mean(hot == 0) - 0.6) < 0.03
 
 
-def test_bad_input_refused():
-    with pytest.raises(UserError, match="row-stochastic"):
-        pr.stationary_distribution(jnp.array([[0.5, 0.2], [0.5, 0.5]]))
-    with pytest.raises(UserError, match="temperature"):
-        pr.sample_chain(jax.random.key(0), jnp.eye(2), 0, 5, temperature=0.0)
-    with pytest.raises(UserError, match="order"):
+def test_bad_static_input_refused():
+    with pytest.raises(ValueError, match="order"):
         markov.ngram_model(list("abc"), 0)
-    with pytest.raises(UserError, match="need more than"):
+    with pytest.raises(ValueError, match="need more than"):
         markov.ngram_model(list("ab"), 3)
+    with pytest.raises(ValueError, match="steps"):
+        pr.sample_chain(jax.random.key(0), jnp.eye(2), 0, 0)
+    with pytest.raises(ValueError, match="square"):
+        jax.jit(pr.stationary_distribution)(jnp.ones((2, 3)) / 3)
+
+
+def test_values_outside_domain_same_eagerly_and_under_jit():
+    bad = jnp.array([[0.5, 0.2], [0.5, 0.5]])   # a row summing to 0.7
+    for f in (pr.stationary_distribution, jax.jit(pr.stationary_distribution)):
+        assert bool(jnp.all(jnp.isnan(f(bad))))
+    walk = functools.partial(pr.sample_chain, steps=5)
+    eager = walk(jax.random.key(0), jnp.eye(2), 0, temperature=0.0)
+    jitted = jax.jit(walk)(jax.random.key(0), jnp.eye(2), 0, temperature=0.0)
+    assert eager.tolist() == jitted.tolist() == [-1] * 5

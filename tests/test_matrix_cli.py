@@ -1,7 +1,12 @@
-"""`mlmath matrix`: results against NumPy, step-by-step row reduction, one-line errors."""
+"""`mlmath matrix`: results against NumPy and sympy, exact fractions, step-by-step row
+reduction with reasons, one-line errors."""
+
+from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mlmath_jax.cli import main
 from mlmath_jax.cli.matrix import parse_matrix
@@ -18,7 +23,7 @@ def _last_matrix(out):
     for line in reversed(out.strip().splitlines()):
         if not line.strip().startswith("["):
             break
-        rows.append([float(x) for x in line.strip().strip("[]").split()])
+        rows.append([float(Fraction(x)) for x in line.strip().strip("[]").split()])
     return np.array(rows[::-1])
 
 
@@ -46,9 +51,9 @@ def test_add_transpose_det_inverse_solve_against_numpy(capsys):
 
 
 def test_row_reduction_is_shown_step_by_step(capsys):
-    code, out, _ = run(capsys, "rref", "[[1,2,3],[4,5,6]]")
+    code, out, _ = run(capsys, "rref", "--float", "[[1,2,3],[4,5,6]]")
     assert code == 0
-    assert "step 1: R1 ↔ R2" in out
+    assert "step 1: swap R1 and R2   (partial pivoting" in out
     assert "(rank 2)" in out
     np.testing.assert_allclose(_last_matrix(out), [[1, 0, -1], [0, 1, 2]], atol=1e-12)
 
@@ -59,8 +64,16 @@ def test_row_reduction_is_shown_step_by_step(capsys):
     (["multiply", "[[1,2]]", "[[1,2]]"], "cannot multiply a 1×2 matrix by a 1×2"),
     (["det", "[[1,2],[3,]]"], "not a matrix literal"),
     (["det", "[[1,2],[3]]"], "rows have different lengths"),
-    (["det", "[[1,'a']]"], "not a matrix literal"),
-    (["det", '[[1,"a"]]'], "every entry must be a number"),
+    (["det", "[[1,'a']]"], "not a number"),
+    (["det", '[[1,"a"]]'], "not a number"),
+    (["det", "[[1/0]]"], "divides by zero"),
+    (["det", "[[1e999]]"], "not a finite number"),
+    (["det", "[[[1]]]"], "nested more than two deep"),
+    (["det", "[" * 3000], "nested more than two deep"),
+    (["det", "[[" + "9" * 5000 + "]]"], "longer than"),
+    (["solve", "[[1,2],[2,4]]", "[3,7]"], "no solution"),
+    (["eig", "[[1,2,3]]"], "square"),
+    (["rank", "[[1]]", "--power"], "--power goes with eig only"),
     (["det", "__import__('os').system('true')"], "not a matrix literal"),
     (["det", "[[1,2,3],[4,5,6]]"], "square"),
     (["transpose", "[[1]]", "[[2]]"], "takes 1 matrix"),
@@ -73,6 +86,81 @@ def test_mistakes_give_one_line_and_exit_2(capsys, argv, message):
 
 
 def test_parse_matrix_forms():
-    np.testing.assert_array_equal(parse_matrix("1 2; 3 4"), [[1, 2], [3, 4]])
-    np.testing.assert_array_equal(parse_matrix("[1, 2.5]"), [[1, 2.5]])
-    np.testing.assert_array_equal(parse_matrix(" [[1e3]] "), [[1000.0]])
+    assert parse_matrix("1 2; 3 4") == [[1, 2], [3, 4]]
+    assert parse_matrix("[1, 2.5]") == [[1, 2.5]]
+    assert parse_matrix(" [[1e3]] ") == [[1000.0]]
+    assert parse_matrix("[[1, 1/2], [-3, 4 / -6]]") == [[1, Fraction(1, 2)],
+                                                        [-3, Fraction(-2, 3)]]
+    assert all(isinstance(x, Fraction) for x in parse_matrix("1/2 3; -4 5")[0])
+
+
+def test_issue_transcripts_are_exact(capsys):
+    code, out, _ = run(capsys, "det", "[[2,0,1],[1,3,2],[1,1,1]]")
+    assert code == 0 and out.strip().splitlines()[-1] == "det A = 0"
+    code, out, _ = run(capsys, "rref", "[[1, 1/2], [3, 4]]")
+    assert code == 0 and "swap" not in out and "R2 ← R2 − 3·R1" in out
+    code, out, _ = run(capsys, "inverse", "[[3, 0], [0, 3/4]]")
+    assert "1/3" in out and "4/3" in out
+    code, out, _ = run(capsys, "rref", "[[0, 1], [1, 0]]")
+    assert "swap R1 and R2   (the pivot in column 1 is 0)" in out
+
+
+small = st.integers(-5, 5)
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # run() drains capsys
+@given(st.integers(2, 3).flatmap(lambda n: st.lists(st.lists(small, min_size=n, max_size=n),
+                                                    min_size=n, max_size=n)))
+def test_eig_values_and_vectors_against_numpy(capsys, M):
+    A = np.array(M, float)
+    code, out, _ = run(capsys, "eig", str(M))
+    assert code == 0
+    lines = out.splitlines()
+    assert any(line.startswith("characteristic polynomial: det(λI − A) = λ^") for line in lines)
+    vals, vecs = [], []
+    for line in lines:
+        if line.startswith("λ"):
+            text = line.split()[2].rstrip(":")
+            vals.append(complex(text.replace("i", "j")) if "i" in text else
+                        float(Fraction(text)))
+        elif line.strip().startswith("v"):
+            body = line.split("[", 1)[1].rstrip("]")
+            vecs.append((vals[-1], [complex(x.replace("i", "j")) if "i" in x else
+                                    float(Fraction(x)) for x in body.split(", ")]))
+    want = np.linalg.eigvals(A)
+    # floats are printed to 6 significant digits: half a unit in the 6th digit is the
+    # tolerance (exact fractions meet it with room to spare)
+    for lam in vals:                               # every printed value is an eigenvalue
+        assert np.min(np.abs(want - lam)) <= 5e-6 * max(1.0, abs(lam))
+    for lam, v in vecs:                            # and every printed vector its vector
+        v = np.array(v)
+        np.testing.assert_allclose(A @ v, lam * v, atol=5e-5 * max(1.0, np.abs(A).max()))
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # run() drains capsys
+@given(st.integers(1, 3).flatmap(lambda n: st.tuples(
+    st.lists(st.lists(small, min_size=n, max_size=n), min_size=n, max_size=n),
+    st.lists(small, min_size=n, max_size=n))))
+def test_solve_det_rank_against_numpy(capsys, Ab):
+    M, b = Ab
+    A = np.array(M, float)
+    code, out, _ = run(capsys, "rank", str(M))
+    assert f"rank A = {np.linalg.matrix_rank(A)}" in out
+    code, out, _ = run(capsys, "det", str(M))
+    assert float(Fraction(out.strip().splitlines()[-1].split("= ")[1])) == pytest.approx(
+        np.linalg.det(A), abs=1e-9)
+    code, out, err = run(capsys, "solve", str(M), str(b))
+    if np.linalg.matrix_rank(A) == len(M):
+        assert code == 0
+        np.testing.assert_allclose(_last_matrix(out)[:, 0], np.linalg.solve(A, b), atol=1e-9)
+
+
+def test_power_iteration_finds_the_dominant_eigenvalue(capsys):
+    code, out, _ = run(capsys, "eig", "--power", "[[2,1],[1,2]]")
+    assert code == 0 and "converged" in out
+    lam = float(out.split("λ ≈ ")[-1].splitlines()[0])
+    assert lam == pytest.approx(np.max(np.linalg.eigvalsh([[2, 1], [1, 2]])), rel=1e-9)
+    code, out, _ = run(capsys, "eig", "--power", "[[0,1],[1,0]]")   # λ = ±1: no dominant one
+    assert code == 1 and "did not converge" in out

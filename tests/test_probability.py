@@ -1,8 +1,6 @@
-"""Distributions against jax.scipy.stats / scipy.stats, the seed's probability numbers,
-Monte Carlo (π on 8 devices), Bayes, and the information measures shared with explog.
-
-Tolerances: float32 densities rtol 1e-5 (log-space 1e-5 absolute), float64 1e-12; sample
-moments within 5 standard errors (n = 20,000 draws, a fixed key).
+"""The seed's probability numbers, Monte Carlo (π on 8 devices), Bayes, and the
+information measures shared with explog. The distributions are checked in
+tests/test_distributions.py.
 """
 
 import itertools
@@ -12,12 +10,13 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 import scipy.stats as st
-from jax.scipy import stats as jst
+from hypothesis import given
+from hypothesis import strategies as hst
 from sklearn.metrics import mutual_info_score
 
-from mlmath_jax import explog, registry
+from mlmath_jax import explog
 from mlmath_jax import probability as pr
-from mlmath_jax.errors import UserError
+from tests.helpers import tol
 
 KEY = jax.random.key(0)
 
@@ -62,148 +61,6 @@ def test_expectation_variance_vs_numpy():
         np.testing.assert_allclose(var, np.cov(x, aweights=p, bias=True), rtol=1e-12)
 
 
-# ----------------------------------------------------------------------- distributions
-
-X_CONT = jnp.linspace(-3.0, 6.0, 41)
-KS = jnp.arange(-1, 15)
-
-
-def test_normal_vs_jax_scipy():
-    np.testing.assert_allclose(pr.normal.logpdf(X_CONT, 1.0, 2.0),
-                               jst.norm.logpdf(X_CONT, 1.0, 2.0), atol=1e-5)
-    np.testing.assert_allclose(pr.normal.pdf(X_CONT, 1.0, 2.0),
-                               jst.norm.pdf(X_CONT, 1.0, 2.0), rtol=1e-5)
-    np.testing.assert_allclose(pr.normal.cdf(X_CONT, 1.0, 2.0),
-                               jst.norm.cdf(X_CONT, 1.0, 2.0), rtol=1e-5, atol=1e-7)
-
-
-def test_exponential_vs_jax_scipy():
-    rate = 1.5
-    np.testing.assert_allclose(pr.exponential.logpdf(X_CONT, rate),
-                               jst.expon.logpdf(X_CONT, scale=1 / rate), atol=1e-5)
-    np.testing.assert_allclose(pr.exponential.cdf(X_CONT, rate),
-                               jst.expon.cdf(X_CONT, scale=1 / rate), atol=1e-6)
-
-
-def test_uniform_vs_jax_scipy():
-    np.testing.assert_allclose(pr.uniform.pdf(X_CONT, -1.0, 2.5),
-                               jst.uniform.pdf(X_CONT, -1.0, 3.5), rtol=1e-6)
-    np.testing.assert_allclose(pr.uniform.cdf(X_CONT, -1.0, 2.5),
-                               jst.uniform.cdf(X_CONT, -1.0, 3.5), atol=1e-6)
-
-
-def test_discrete_vs_jax_scipy():
-    np.testing.assert_allclose(pr.poisson.logpmf(KS, 3.2), jst.poisson.logpmf(KS, 3.2),
-                               atol=1e-5)
-    np.testing.assert_allclose(pr.poisson.cdf(KS, 3.2), jst.poisson.cdf(KS, 3.2), atol=1e-5)
-    np.testing.assert_allclose(pr.binomial.pmf(KS, 10, 0.3), jst.binom.pmf(KS, 10, 0.3),
-                               atol=1e-6)
-    np.testing.assert_allclose(pr.bernoulli.pmf(KS, 0.3), jst.bernoulli.pmf(KS, 0.3),
-                               atol=1e-7)
-    np.testing.assert_allclose(pr.bernoulli.cdf(KS, 0.3), jst.bernoulli.cdf(KS, 0.3),
-                               atol=1e-7)
-
-
-def test_cdfs_vs_scipy_float64():
-    with jax.enable_x64(True):
-        ks = jnp.arange(-1.0, 15.0)
-        np.testing.assert_allclose(pr.binomial.cdf(ks, 12, 0.35),
-                                   st.binom.cdf(np.arange(-1, 15), 12, 0.35), atol=1e-12)
-        np.testing.assert_allclose(pr.poisson.cdf(ks, 4.5),
-                                   st.poisson.cdf(np.arange(-1, 15), 4.5), atol=1e-12)
-
-
-def test_categorical_pmf_and_moments():
-    probs = jnp.array([0.1, 0.2, 0.3, 0.4])
-    np.testing.assert_allclose(pr.categorical.pmf(jnp.arange(-1, 5), probs),
-                               [0.0, 0.1, 0.2, 0.3, 0.4, 0.0], atol=1e-7)
-    ref = st.rv_discrete(values=(np.arange(4), np.asarray(probs, np.float64)))
-    assert float(pr.categorical.mean(probs)) == pytest.approx(ref.mean(), rel=1e-6)
-    assert float(pr.categorical.var(probs)) == pytest.approx(ref.var(), rel=1e-5)
-    assert pr.categorical.cdf is None
-
-
-MOMENT_CASES = [
-    ("normal", (1.0, 2.0), st.norm(1.0, 2.0)),
-    ("exponential", (1.5,), st.expon(scale=1 / 1.5)),
-    ("uniform", (-1.0, 3.0), st.uniform(-1.0, 4.0)),
-    ("bernoulli", (0.3,), st.bernoulli(0.3)),
-    ("binomial", (10, 0.3), st.binom(10, 0.3)),
-    ("poisson", (3.5,), st.poisson(3.5)),
-    ("categorical", (jnp.array([0.1, 0.2, 0.3, 0.4]),),
-     st.rv_discrete(values=(np.arange(4), [0.1, 0.2, 0.3, 0.4]))),
-]
-
-
-@pytest.mark.parametrize("name,params,ref", MOMENT_CASES, ids=[c[0] for c in MOMENT_CASES])
-def test_moments_theory_and_samples(name, params, ref):
-    d = pr.DISTRIBUTIONS[name]
-    mean, var = float(d.mean(*params)), float(d.var(*params))
-    assert mean == pytest.approx(ref.mean(), rel=1e-5)
-    assert var == pytest.approx(ref.var(), rel=1e-5)
-    n = 20_000
-    x = np.asarray(d.sample(KEY, *params, shape=(n,)), np.float64)
-    assert x.shape == (n,)
-    # sample mean within 5 SE; sample variance within 5 SE (SE² of s² ≈ (μ4 − σ⁴)/n)
-    assert abs(x.mean() - mean) < 5 * np.sqrt(var / n)
-    mu4 = float(ref.expect(lambda t: (t - ref.mean()) ** 4))
-    assert abs(x.var(ddof=1) - var) < 5 * np.sqrt((mu4 - var**2) / n)
-
-
-def test_samples_match_cdf_ks():
-    x = pr.normal.sample(KEY, 0.5, 1.5, shape=(4000,))
-    assert st.kstest(np.asarray(x), st.norm(0.5, 1.5).cdf).pvalue > 1e-3
-
-
-@pytest.mark.parametrize("call", [
-    lambda: pr.normal.pdf(0.0, 0.0, 0.0),
-    lambda: pr.normal.sample(KEY, 0.0, -1.0),
-    lambda: pr.bernoulli.pmf(1, 1.2),
-    lambda: pr.binomial.sample(KEY, 10, -0.1),
-    lambda: pr.binomial.pmf(1, 2.5, 0.5),
-    lambda: pr.exponential.pdf(1.0, -2.0),
-    lambda: pr.poisson.pmf(1, -0.5),
-    lambda: pr.uniform.pdf(0.0, 1.0, 1.0),
-    lambda: pr.categorical.pmf(0, jnp.array([0.5, 0.6])),
-    lambda: pr.bayes(1.5, 0.5, 0.5),
-    lambda: pr.normal.var(0.0, -1.0),
-    lambda: pr.poisson.mean(-1.0),
-    lambda: pr.uniform.mean(2.0, 1.0),
-    lambda: pr.dice_sum_pmf(0),
-])
-def test_invalid_parameters_refused(call):
-    with pytest.raises(UserError, match="not allowed|must|needs"):
-        call()
-
-
-def test_message_names_parameter():
-    with pytest.raises(UserError, match=r"sigma = -1.0 is not allowed; expected a number > 0"):
-        pr.normal.logpdf(0.0, 0.0, -1.0)
-
-
-def test_jit_and_vmap_over_parameters():
-    f = jax.jit(jax.vmap(pr.normal.logpdf, in_axes=(None, 0, 0)))
-    mus, sigmas = jnp.array([0.0, 1.0]), jnp.array([1.0, 2.0])
-    np.testing.assert_allclose(f(0.5, mus, sigmas), jst.norm.logpdf(0.5, mus, sigmas),
-                               atol=1e-6)
-
-
-def test_float64_on_request():
-    with jax.enable_x64(True):
-        x = jnp.linspace(-2.0, 2.0, 9)
-        assert pr.normal.logpdf(x).dtype == jnp.float64
-        np.testing.assert_allclose(pr.normal.logpdf(x, 0.3, 1.2), st.norm.logpdf(
-            np.linspace(-2, 2, 9), 0.3, 1.2), rtol=1e-12)
-        assert pr.normal.sample(KEY, shape=(3,), dtype=jnp.float64).dtype == jnp.float64
-
-
-def test_normal_logpdf_manual_gradient():
-    entry = registry._REGISTRY["probability.normal_logpdf"]  # registered at import
-    args = entry.sample(KEY, jnp.float32)
-    auto = jax.grad(lambda x: jnp.sum(pr.normal.logpdf(x, *args[1:])))(args[0])
-    np.testing.assert_allclose(entry.manual(*args), auto, rtol=1e-5)
-
-
 # ------------------------------------------------------------------------- Monte Carlo
 
 def test_monte_carlo_expectation_of_square_normal():
@@ -223,7 +80,7 @@ def test_pi_batches_sharded_over_devices_same_as_one_device():
     assert jax.device_count() == 8
     hits = pr.pi_hits_per_batch(KEY, 16, 256)
     assert len(hits.sharding.device_set) == 8
-    one = jax.vmap(lambda b: pr._hits(jax.random.fold_in(KEY, b), 256, jnp.float32))(
+    one = jax.vmap(lambda b: pr._core._hits(jax.random.fold_in(KEY, b), 256, jnp.float32))(
         jax.device_put(jnp.arange(16), jax.devices()[0]))
     np.testing.assert_array_equal(hits, one)
     assert hits.dtype == jnp.int32 and bool(jnp.all((hits >= 0) & (hits <= 256)))
@@ -267,10 +124,40 @@ def test_categorical_pmf_of_a_batch_of_distributions():
     np.testing.assert_allclose(pr.categorical.pmf(k, probs), ref, rtol=1e-6)
 
 
-def test_count_samplers_refuse_overflowing_counts():
-    with pytest.raises(UserError, match="too large"):
-        pr.poisson.sample(jax.random.key(0), 1e10)
-    with pytest.raises(UserError, match="too large"):
-        pr.binomial.sample(jax.random.key(0), 10**10, 0.5)
-    big = pr.binomial.sample(jax.random.key(0), 10**10, 0.5, dtype=jnp.float32)
-    assert abs(float(big) - 5e9) < 1e6   # float counts: no overflow
+
+
+# ------------------------------------------------------------- validation (CONVENTIONS §4)
+
+@pytest.mark.parametrize("call", [
+    lambda: pr.dice_sum_pmf(0), lambda: pr.dice_sum_pmf(2, 0), lambda: pr.dice_sum_pmf(2.5),
+    lambda: pr.monte_carlo_pi(KEY, 0), lambda: pr.monte_carlo_pi(KEY, 10, batch_size=0),
+    lambda: pr.pi_hits_per_batch(KEY, 0, 10),
+    lambda: pr.monte_carlo_expectation(KEY, jnp.square, lambda k, n: jnp.zeros(n), 1),
+])
+def test_static_arguments_raise_value_error(call):
+    with pytest.raises(ValueError, match="not allowed"):
+        call()
+
+
+def test_static_arguments_raise_under_jit_too():
+    with pytest.raises(ValueError, match="n_dice"):
+        jax.jit(lambda x: pr.dice_sum_pmf(0) + x)(1.0)
+
+
+@given(hst.floats(-2.0, 3.0, allow_subnormal=False), hst.floats(0.0, 1.0, allow_subnormal=False),
+       hst.floats(0.0, 1.0, allow_subnormal=False))
+def test_bayes_nan_outside_domain_same_eagerly_and_under_jit(prior, a, b):
+    eager = float(pr.bayes(prior, a, b))
+    jitted = float(jax.jit(pr.bayes)(prior, a, b))
+    if 0 <= prior <= 1 and a * prior + b * (1 - prior) > 1e-30:
+        ref = a * prior / (a * prior + b * (1 - prior))
+        assert eager == pytest.approx(ref, rel=1e-5, abs=1e-6)
+    elif not 0 <= prior <= 1:
+        assert np.isnan(eager)
+    np.testing.assert_allclose(eager, jitted, **tol(np.float32))   # NaN where eager is
+
+
+def test_expectation_nan_for_probabilities_outside_unit_interval():
+    bad = jnp.array([1.5, -0.5])
+    assert np.isnan(float(pr.expectation(jnp.array([1.0, 2.0]), bad)))
+    assert np.isnan(float(jax.jit(pr.expectation)(jnp.array([1.0, 2.0]), bad)))

@@ -12,10 +12,13 @@ is another. Everything is jittable; ``num_classes`` is static. ``counts`` may be
 array or a sparse ``jax.experimental.sparse.BCOO`` (``text.sparse_count_matrix``): the
 same functions then touch only the nonzero counts.
 
-Example:
-  >>> params = fit(X_train, y_train, num_classes=2)
-  >>> predict(params, X_test)
-  >>> top_tokens(params, vocab.tokens, positive=1, k=10)    # tokens raising P(spam)
+Example (four documents over the tokens "win", "hi", "now"; class 1 says "hi"):
+  >>> X = jnp.array([[2., 0, 1], [3, 0, 0], [0, 2, 1], [0, 3, 0]])
+  >>> params = fit(X, jnp.array([0, 0, 1, 1]), num_classes=2)
+  >>> print(predict(params, jnp.array([[1., 0, 0], [0, 1, 1]])).tolist())
+  [0, 1]
+  >>> print([(t, round(r, 3)) for t, r in top_tokens(params, ("win", "hi", "now"), k=2)])
+  [('hi', 1.792), ('now', 0.0)]
 """
 
 from __future__ import annotations
@@ -41,7 +44,12 @@ def _as_counts(counts, dtype=None):
 
 
 class NBParams(NamedTuple):
-    """log P(c) (C,) and log θ_{c,v} = log P(token v | c) (C, V)."""
+    """Fitted multinomial naive Bayes parameters.
+
+    Attributes:
+      log_prior: (C,) log P(c).
+      log_likelihood: (C, V) log θ_{c,v} = log P(token v | c).
+    """
 
     log_prior: jax.Array
     log_likelihood: jax.Array
@@ -60,6 +68,12 @@ def fit(counts: jax.Array, labels: jax.Array, num_classes: int, alpha=1.0) -> NB
     Returns:
       NBParams(log_prior (C,), log_likelihood (C, V)); each row of exp(log_likelihood)
       sums to 1. The prior is the class frequency, as in scikit-learn's MultinomialNB.
+
+    Example:
+      >>> X = jnp.array([[2., 0, 1], [3, 0, 0], [0, 2, 1], [0, 3, 0]])
+      >>> p = fit(X, jnp.array([0, 0, 1, 1]), num_classes=2)
+      >>> print([[round(v, 4) for v in row] for row in jnp.exp(p.log_likelihood).tolist()])
+      [[0.6667, 0.1111, 0.2222], [0.1111, 0.6667, 0.2222]]
     """
     counts = _as_counts(counts)
     Y = jax.nn.one_hot(labels, num_classes, dtype=counts.dtype)       # (n, C)
@@ -74,20 +88,63 @@ def fit(counts: jax.Array, labels: jax.Array, num_classes: int, alpha=1.0) -> NB
 
 @jax.jit
 def joint_log_likelihood(params: NBParams, counts: jax.Array) -> jax.Array:
-    """log P(c) + Σ_v x_v log θ_{c,v} for each document and class: (n, C)."""
+    """log P(c) + Σ_v x_v log θ_{c,v} for each document and class.
+
+    Args:
+      params: :class:`NBParams`.
+      counts: (n, V) token counts (dense or BCOO).
+
+    Returns:
+      (n, C) joint log-likelihoods.
+
+    Example:
+      >>> X = jnp.array([[2., 0, 1], [3, 0, 0], [0, 2, 1], [0, 3, 0]])
+      >>> p = fit(X, jnp.array([0, 0, 1, 1]), num_classes=2)
+      >>> print([round(v, 4) for v in joint_log_likelihood(p, jnp.array([[1., 0, 0]]))[0].tolist()])
+      [-1.0986, -2.8904]
+    """
     counts = _as_counts(counts, params.log_likelihood.dtype)
     return counts @ params.log_likelihood.T + params.log_prior[None, :]
 
 
 @jax.jit
 def predict_log_proba(params: NBParams, counts: jax.Array) -> jax.Array:
-    """log P(c | x), normalized with log-softmax (log-sum-exp): (n, C)."""
+    """log P(c | x), normalized with log-softmax (log-sum-exp).
+
+    Args:
+      params: :class:`NBParams`.
+      counts: (n, V) token counts (dense or BCOO).
+
+    Returns:
+      (n, C) log-posteriors; each row's exp sums to 1.
+
+    Example:
+      >>> X = jnp.array([[2., 0, 1], [3, 0, 0], [0, 2, 1], [0, 3, 0]])
+      >>> p = fit(X, jnp.array([0, 0, 1, 1]), num_classes=2)
+      >>> post = jnp.exp(predict_log_proba(p, jnp.array([[1., 0, 0]])))[0]
+      >>> print([round(v, 4) for v in post.tolist()])
+      [0.8571, 0.1429]
+    """
     return log_softmax(joint_log_likelihood(params, counts), axis=-1)
 
 
 @jax.jit
 def predict(params: NBParams, counts: jax.Array) -> jax.Array:
-    """The most probable class of each document: (n,) int."""
+    """The most probable class of each document, argmax_c of the joint log-likelihood.
+
+    Args:
+      params: :class:`NBParams`.
+      counts: (n, V) token counts (dense or BCOO).
+
+    Returns:
+      (n,) int classes.
+
+    Example:
+      >>> X = jnp.array([[2., 0, 1], [3, 0, 0], [0, 2, 1], [0, 3, 0]])
+      >>> p = fit(X, jnp.array([0, 0, 1, 1]), num_classes=2)
+      >>> print(predict(p, X).tolist())
+      [0, 0, 1, 1]
+    """
     return jnp.argmax(joint_log_likelihood(params, counts), axis=-1)
 
 
@@ -97,6 +154,22 @@ def top_tokens(params: NBParams, tokens, positive: int = 1, negative: int | None
     ratios log θ_{pos,v} − log θ_{neg,v} (each occurrence multiplies the odds by e^ratio).
 
     With ``negative`` None (two classes), the other class is used.
+
+    Args:
+      params: :class:`NBParams`.
+      tokens: the vocabulary's tokens, in column order.
+      positive: the class whose odds are raised.
+      negative: the class compared against (None: 1 − positive).
+      k: how many tokens.
+
+    Returns:
+      [(token, log-likelihood ratio)], largest first.
+
+    Example:
+      >>> X = jnp.array([[2., 0, 1], [3, 0, 0], [0, 2, 1], [0, 3, 0]])
+      >>> p = fit(X, jnp.array([0, 0, 1, 1]), num_classes=2)
+      >>> print([t for t, _ in top_tokens(p, ("win", "hi", "now"), positive=0, k=1)])
+      ['win']
     """
     ll = np.asarray(params.log_likelihood, np.float64)
     if negative is None:

@@ -13,6 +13,7 @@ import base64
 import html
 import json
 import math
+import os
 from pathlib import Path
 
 from mlmath_jax.runner.lesson import CHAPTERS, mathml, paragraphs
@@ -34,6 +35,18 @@ nav{font-size:.9em;margin-bottom:1em}.muted{color:#57606a;font-size:.9em}
 .chapter td{vertical-align:middle}.thumb{width:150px;height:auto;border:1px solid #e1e4e8}
 td.what{max-width:360px}
 """
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file and rename it: a failed write (disk full) leaves no
+    truncated page behind, and the OSError reaches the caller."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def fmt(v) -> str:
@@ -191,7 +204,7 @@ def write_report(run_dir: Path, summary: dict, config: dict, *, lesson=None,
 </body></html>
 """
     out = run_dir / "report.html"
-    out.write_text(page, encoding="utf-8")
+    _write_atomic(out, page)
     return out
 
 
@@ -249,5 +262,5 @@ which and gives the command for the full run.</p>
 {''.join(sections)}</body></html>
 """
     out = Path(tour_dir) / "index.html"
-    out.write_text(page, encoding="utf-8")
+    _write_atomic(out, page)
     return out

@@ -98,6 +98,7 @@ class RunContext:
         self.figures: list[str] = []
         self.captions: dict[str, str] = {}
         self.observations: list = []
+        self.explorers: list[dict] = []
         self.compile_seconds = 0.0
         self.train_seconds = 0.0
         self.steps = 0
@@ -145,6 +146,15 @@ class RunContext:
             self.figures.append(path.name)
         if caption:
             self.captions[path.name] = caption
+        return path
+
+    def save_explorer(self, name: str, html: str, title: str) -> Path:
+        """Write an interactive page (see :mod:`mlmath_jax.explorers`) as ``<name>.html`` in
+        the run directory; the report and the tour's index link it as ``title``."""
+        path = self.run_dir / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        self.explorers = [e for e in self.explorers if e["file"] != path.name]
+        self.explorers.append({"file": path.name, "title": title})
         return path
 
     # -- observations -------------------------------------------------------------------------

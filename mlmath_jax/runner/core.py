@@ -438,6 +438,7 @@ def _execute(prep, out_root, run_dir, quiet, interactive) -> Outcome:
                              if ctx.steps and run_seconds else None),
         "figures": ctx.figures,
         "captions": ctx.captions,
+        "explorers": ctx.explorers,
         "observations": [{"text": o.text, "held": o.held, "claim": o.claim}
                          for o in ctx.observations],
     })

@@ -133,6 +133,14 @@ def _observations_html(summary: dict) -> str:
     return f'<h2>What this run shows</h2><ul class="obs">{"".join(items)}</ul>'
 
 
+def _explore_html(summary: dict) -> str:
+    """Links to the run's interactive explorers (``ctx.save_explorer``)."""
+    items = "".join(f'<li><a href="{html.escape(e["file"])}">{html.escape(e["title"])}</a></li>'
+                    for e in summary.get("explorers") or [])
+    return (f"<h2>Explore</h2><p>Interactive pages (open offline): move a control and "
+            f"see the mathematics answer.</p><ul>{items}</ul>") if items else ""
+
+
 def _try_next_html(lesson, config_path) -> str:
     if lesson is None or not lesson.try_next:
         return ""
@@ -188,6 +196,7 @@ def write_report(run_dir: Path, summary: dict, config: dict, *, lesson=None,
 {_lesson_html(lesson, summary, config_path)}
 {_observations_html(summary)}
 <h2>Figures</h2>{''.join(figures) or '<p>none</p>'}
+{_explore_html(summary)}
 {_try_next_html(lesson, config_path)}
 <h2>Final metrics</h2>{_table({k: v for k, v in (summary.get('metrics') or {}).items()
                                if v is not None})}
@@ -229,8 +238,11 @@ def write_index(tour_dir: Path, rows: list[dict]) -> Path:
             key = next((k for k, v in metrics.items() if isinstance(v, int | float)), None)
         headline = f"{key} = {fmt(metrics[key])}" if key is not None else ""
         title = lesson.get("title") or r["experiment"]
+        explore = "".join(f' · <a href="{html.escape(r["run_dir"])}/{html.escape(e["file"])}">'
+                          f'explore: {html.escape(e["title"])}</a>'
+                          for e in r.get("explorers") or [])
         row = (f"<tr><td>{thumb}</td><td><a href=\"{html.escape(href)}\">{html.escape(title)}"
-               f"</a><br><span class=\"muted\">{html.escape(r['config'])}</span></td>"
+               f"</a><br><span class=\"muted\">{html.escape(r['config'])}{explore}</span></td>"
                f"<td class=\"what\">{html.escape(_short(r.get('description', '')))}</td>"
                f'<td class="{"ok" if ok else "failed"}">{html.escape(status)}</td>'
                f"<td>{html.escape(headline)}</td></tr>")

@@ -87,7 +87,8 @@ def run_tour(configs_dir: Path | None = None, out_root: str | Path = "runs",
                      "run_dir": path.stem, "metrics": outcome.summary.get("metrics", {}),
                      "seconds": outcome.summary.get("wall_seconds"),
                      "lesson": outcome.summary.get("lesson"),
-                     "figures": outcome.summary.get("figures", [])})
+                     "figures": outcome.summary.get("figures", []),
+                     "explorers": outcome.summary.get("explorers", [])})
         if outcome.status != prep.expect:
             print(f"{path.stem}: {outcome.status} (expected {prep.expect}) "
                   f"{outcome.message}", file=sys.stderr)

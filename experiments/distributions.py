@@ -142,7 +142,7 @@ def run(cfg, key, ctx):
     n, dtype = cfg.sample.n, ctx.dtype
     cases = _cases(cfg.params)
     keys = jax.random.split(key, len(cases) + 1)
-    fig, axes = plotting.subplots(2, 4, size=(3.6, 2.9))
+    fig, axes = plotting.subplots(2, 4, size=(3.6, 2.9), layout="constrained")
     axes = axes.ravel()
     metrics, worst = {}, 0.0
     for step, ((name, d, params, (lo, hi)), k, ax) in enumerate(zip(cases, keys, axes,

@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from mlmath_jax import algebra, linalg, plotting
+from mlmath_jax import algebra, explorers, linalg, plotting
 from mlmath_jax.errors import ConfigError
 from mlmath_jax.runner.lesson import Lesson, TryNext
 from mlmath_jax.runner.report import fmt
@@ -83,6 +83,8 @@ def check(cfg):
 def run(cfg, key, ctx):
     dt = ctx.dtype
     A = jnp.asarray(cfg.matrix.entries, dt).reshape(2, 2)
+    ctx.save_explorer("explore_power", explorers.power_iteration(A, steps=30),
+                      "power iteration, step by step")
     info = linalg.power_iteration(key, A, num_iters=cfg.power.num_iters, tol=cfg.power.tol)
     w_np, V_np = np.linalg.eig(np.asarray(A, np.float64))
     real = bool(np.all(np.abs(np.imag(w_np)) < 1e-12))

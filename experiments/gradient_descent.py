@@ -11,7 +11,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from mlmath_jax import optim, plotting, train
+from mlmath_jax import explorers, optim, plotting, train
 from mlmath_jax.errors import ConfigError, Diverged
 from mlmath_jax.runner.schema import Float, Int, List, Str
 from mlmath_jax.surfaces import SURFACES, bowl, parabola, rosenbrock, saddle
@@ -58,6 +58,10 @@ def run(cfg, key, ctx):
     f, default, minimizer, box = FUNCTIONS[cfg.problem.function]
     start = jnp.asarray(cfg.problem.start or default, ctx.dtype)
     momentum = cfg.optimizer.momentum or None
+    ctx.save_explorer("explore_lr", explorers.gradient_descent(   # 60 rates in one vmap
+        f, start, box, steps=cfg.train.steps, lr=cfg.optimizer.lr, momentum=momentum,
+        hessian_at=minimizer, log_levels=cfg.problem.function == "rosenbrock"),
+        "the learning rate, 60 values")
     optimizer = optim.by_name("sgd", cfg.optimizer.lr, impl=cfg.optimizer.impl,
                               momentum=momentum)
     try:

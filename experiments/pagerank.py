@@ -64,8 +64,8 @@ SCHEMA = {
         "max_iter": Int(100, min=1),
     },
     "graph": {
-        "nodes": Int(100_000, min=2, help="random graph: nodes"),
-        "edges": Int(1_000_000, min=1, help="random graph: edges"),
+        "nodes": Int(100_000, min=2, max=10_000_000, help="random graph: nodes"),
+        "edges": Int(1_000_000, min=1, max=20_000_000, help="random graph: edges"),
         "exponent": Float(1.0, min=0.0, max=3.0,
                           help="link targets drawn ∝ (rank of node)^−exponent"),
         "tol": Float(1e-10, gt=0.0, help="per-node tolerance for the large graph "

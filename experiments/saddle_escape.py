@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from experiments import _landscape as L
 from mlmath_jax import plotting
 from mlmath_jax.runner.schema import Float, Int, List, Str
 from mlmath_jax.surfaces import double_well_saddle
+
+from . import _landscape as L
 
 DESCRIPTION = "a saddle point where plain gradient descent stalls and momentum / Adam escape"
 

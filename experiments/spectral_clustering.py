@@ -75,8 +75,8 @@ SCHEMA = {
 def run(cfg, key, ctx):
     d, s = cfg.data, cfg.spectral
     sets = {
-        "two moons": data.make_moons(cfg.seed, d.n, d.moons_noise),
-        "circles": data.make_circles(cfg.seed, d.n, d.circles_noise, d.circles_factor),
+        "two moons": data.make_moons(key, d.n, d.moons_noise),
+        "circles": data.make_circles(key, d.n, d.circles_noise, d.circles_factor),
     }
     metrics, panels = {}, []
     for i, (name, (X_np, y)) in enumerate(sets.items()):

@@ -48,7 +48,7 @@ from mlmath_jax import explog, losses, registry
 PyTree = Any
 
 DIFF_METHODS = ("central", "forward", "backward", "complex")
-INTEGRATION_METHODS = ("left", "right", "midpoint", "trapezoid", "simpson", "monte_carlo")
+INTEGRATION_METHODS = ("left", "right", "midpoint", "trapezoid", "simpson")
 _ALIASES = {"riemann": "left", "left_riemann": "left", "right_riemann": "right"}
 
 
@@ -245,8 +245,9 @@ def hessian(f: Callable, x: jax.Array, h: jax.Array | float | None = None) -> ja
 # --------------------------------------------------------------------------- integration
 
 def integrate(f: Callable, a: float | jax.Array, b: float | jax.Array, n: int,
-              method: str = "simpson", key: jax.Array | None = None) -> jax.Array:
-    """∫ₐᵇ f(x) dx by a quadrature rule with ``n`` panels (or ``n`` samples).
+              method: str = "simpson") -> jax.Array:
+    """∫ₐᵇ f(x) dx by a quadrature rule with ``n`` panels (random sampling is
+    :func:`monte_carlo_integrate`).
 
     ``f`` is vectorized (``jnp.sin``). Jittable with ``n`` and ``method`` static::
 
@@ -258,15 +259,12 @@ def integrate(f: Callable, a: float | jax.Array, b: float | jax.Array, n: int,
     * midpoint: h Σ f(xᵢ + h/2)                      (error O(h²))
     * trapezoid: h [f₀/2 + f₁ + … + fₙ₋₁ + fₙ/2]     (error O(h²))
     * simpson: h/3 [f₀ + 4f₁ + 2f₂ + … + 4fₙ₋₁ + fₙ], n even   (error O(h⁴))
-    * monte_carlo: (b − a)·(1/n) Σ f(Uᵢ), Uᵢ ~ U(a, b) drawn with ``key``
-      (standard error (b − a)·std f(U)/√n)
 
     Args:
       f: the integrand (vectorized).
       a, b: the limits (may be traced).
-      n: panels, or samples for Monte Carlo (static, >= 1; even for Simpson).
+      n: panels (static, >= 1; even for Simpson).
       method: one of :data:`INTEGRATION_METHODS`.
-      key: PRNG key, required for "monte_carlo".
 
     Returns:
       The estimate, a scalar of the limits' floating dtype.
@@ -277,6 +275,9 @@ def integrate(f: Callable, a: float | jax.Array, b: float | jax.Array, n: int,
       >>> round(float(integrate(lambda x: x, 0.0, 1.0, 4, "left")), 6)   # (0 + ¼ + ½ + ¾)/4
       0.375
     """
+    if method == "monte_carlo":
+        raise ValueError("method='monte_carlo' draws random samples: use "
+                         "calculus.monte_carlo_integrate(key, f, a, b, n)")
     method = _check_method(method, INTEGRATION_METHODS)
     if not isinstance(n, int | np.integer) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
@@ -284,11 +285,6 @@ def integrate(f: Callable, a: float | jax.Array, b: float | jax.Array, n: int,
         raise ValueError(f"Simpson's rule needs an even number of panels, got n={n}")
     dt = _float_dtype(a, b)
     a, b = jnp.asarray(a, dt), jnp.asarray(b, dt)
-    if method == "monte_carlo":
-        if key is None:
-            raise ValueError("method='monte_carlo' needs a PRNG key")
-        u = jax.random.uniform(key, (n,), dt, minval=a, maxval=b)
-        return (b - a) * jnp.mean(f(u))
     h = (b - a) / n
     i = jnp.arange(n + 1, dtype=dt)
     if method == "midpoint":
@@ -304,6 +300,35 @@ def integrate(f: Callable, a: float | jax.Array, b: float | jax.Array, n: int,
     w = w.at[0].set(1.0).at[-1].set(1.0)
     return h / 3 * jnp.sum(w * y)
 
+
+
+def monte_carlo_integrate(key: jax.Array, f: Callable, a: float | jax.Array,
+                          b: float | jax.Array, n: int) -> jax.Array:
+    """∫ₐᵇ f(x) dx ≈ (b − a)·(1/n) Σᵢ f(Uᵢ) with Uᵢ ~ U(a, b) drawn with ``key``.
+
+    Unbiased, with standard error (b − a)·std f(U)/√n: the error falls like n^(−1/2)
+    whatever the dimension, where a rule with n panels falls like n^(−order).
+
+    Args:
+      key: PRNG key for the samples.
+      f: the integrand (vectorized).
+      a, b: the limits (may be traced).
+      n: number of samples (static, >= 1).
+
+    Returns:
+      The estimate, a scalar of the limits' floating dtype.
+
+    Example:
+      >>> est = monte_carlo_integrate(jax.random.key(0), jnp.sin, 0.0, jnp.pi, 100_000)
+      >>> abs(float(est) - 2.0) < 0.02
+      True
+    """
+    if not isinstance(n, int | np.integer) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    dt = _float_dtype(a, b)
+    a, b = jnp.asarray(a, dt), jnp.asarray(b, dt)
+    u = jax.random.uniform(key, (n,), dt, minval=a, maxval=b)
+    return (b - a) * jnp.mean(f(u))
 
 def convergence_order(ns, errors, floor: float = 0.0) -> float:
     """The order p in error ≈ C·n^(−p): minus the least-squares slope of log error against
@@ -434,7 +459,7 @@ def gradcheck(f: Callable, manual: Callable, *args, wrt: int = 0,
     return _compare(derivs, _leaf_dtype(args[wrt]), rtol, floor)
 
 
-def check_entry(entry: registry.Entry, key: jax.Array, dtype=jnp.float32,
+def check_entry(key: jax.Array, entry: registry.Entry, dtype=jnp.float32,
                 samples: int = 3) -> GradcheckResult:
     """:func:`gradcheck` of a registry entry at ``samples`` points drawn by its sampler
     (``entry.sample(key, dtype)``); the result holds the largest errors seen, and passes
@@ -442,7 +467,7 @@ def check_entry(entry: registry.Entry, key: jax.Array, dtype=jnp.float32,
 
     Example:
       >>> entry = registry.entries("calculus.table.sin", load=False)[0]
-      >>> check_entry(entry, jax.random.key(0)).passed
+      >>> check_entry(jax.random.key(0), entry).passed
       True
     """
     check = _checker(entry.fn, entry.manual, entry.wrt, None)
@@ -662,6 +687,7 @@ registry.register("calculus.neuron.bce", neuron_loss, neuron_backward, _neuron_s
 
 __all__ = [
     "DERIVATIVE_TABLE", "DIFF_METHODS", "INTEGRATION_METHODS", "TOLERANCES", "FLOOR",
+    "monte_carlo_integrate",
     "GradcheckResult", "check_entry", "chain_example", "chain_example_grad",
     "convergence_order", "default_step", "derivative", "gradcheck", "gradient", "hessian",
     "integrate", "jacobian", "neuron_backward", "neuron_forward", "neuron_loss",

@@ -89,13 +89,12 @@ def test_messages_teach():
     assert "right for x > 0, wrong for x < 0" in rep.text()
 
 
-def test_key_gives_other_inputs_and_same_verdict():
-    import jax
+def test_another_input_set_gives_other_inputs_and_same_verdict():
 
     a = exercises.rng_for("softmax").normal()
-    b = exercises.rng_for("softmax", jax.random.key(1)).normal()
+    b = exercises.rng_for("softmax", 1).normal()
     assert a != b
-    assert exercises.check(CORRECT["softmax"], "softmax", key=jax.random.key(1)).solved
+    assert exercises.check(CORRECT["softmax"], "softmax", inputs=1).solved
 
 
 def test_unknown_name_and_non_callable():

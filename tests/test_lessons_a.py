@@ -92,49 +92,91 @@ def test_poly_roots_observation_says_when_aberth_has_not_converged(tmp_path):
     assert fmt(m["max_distance_to_numpy"]) in obs[0]["text"]
 
 
-def test_exp_log_and_fourier_observations(tmp_path):
+class _Ctx:
+    """Just what an experiment's ``_observe`` uses of the run context."""
+
+    def __init__(self, dtype=np.float32):
+        self.dtype, self.observations = dtype, []
+
+    def observe(self, claim, holds, otherwise):
+        self.observations.append((claim if holds else otherwise, bool(holds)))
+        return bool(holds)
+
+
+def _module(name):
+    return prepare(CONFIGS / f"{name}.toml", tour=True)
+
+
+def test_exp_log_observations_quote_the_run(tmp_path):
     m, obs = _run(tmp_path, "exp_log_curves", "growth.rates=[0.5, 2.0]")
     assert all(o["held"] for o in obs)
     assert fmt(m["doubling_time_r2"]) in obs[1]["text"]
     assert fmt(m["minus_log_0.01"]) in obs[-1]["text"]
-    m, obs = _run(tmp_path, "fourier_series", "series.error_terms=[1, 8]",
-                  "series.terms=[1]", "series.points=256")
-    assert fmt(m["mse"]) in obs[0]["text"]
-    assert fmt(m["mse_log_log_slope"]) in obs[0]["text"]
-    assert obs[0]["held"] == (m["error_falls_with_n"] and -1.25 < m["mse_log_log_slope"]
-                              < -0.75)
 
 
-def test_positional_matrix_transformations_eigen_observations(tmp_path):
-    m, obs = _run(tmp_path, "positional_encoding", "encoding.positions=20",
-                  "encoding.d_model=8")
-    assert all(o["held"] for o in obs)
-    assert fmt(m["similarity_spread_at_fixed_distance"]) in obs[-1]["text"]
+def test_eigen_observations_follow_their_checks():
+    mod = _module("eigen_explorer")
+    cfg = mod.cfg
+    m = {"power_eigenvalue": 3.0, "power_converged": True, "power_iterations": 9,
+         "eigenvalues_numpy": [3.0, 1.0], "power_vs_numpy_abs_err": 0.0,
+         "trace_minus_sum_eigenvalues": 0.0, "det_minus_product_eigenvalues": 0.0,
+         "deflation_vs_eigh_max_abs_err": 1e-7, "deflation_eigenvalues": [-4.2, 1.8],
+         "eigh_eigenvalues": [-4.2, 1.8], "grow_spectral_radius": 3.0,
+         "grow_final_norm": 5e5, "shrink_spectral_radius": 0.6, "shrink_final_norm": 2e-3}
+    ctx = _Ctx()
+    mod.module._observe(ctx, m, True, cfg, 1.044)
+    assert all(h for _, h in ctx.observations)
+    assert fmt(5e5) in ctx.observations[-1][0] and fmt(2e-3) in ctx.observations[-1][0]
+    ctx = _Ctx()
+    mod.module._observe(ctx, {**m, "power_converged": False, "power_vs_numpy_abs_err": 0.5,
+                              "shrink_final_norm": 7.0}, True, cfg, 1.044)
+    assert not ctx.observations[0][1] and "did not converge" in ctx.observations[0][0]
+    assert not ctx.observations[-1][1] and fmt(7.0) in ctx.observations[-1][0]
+
+
+def test_matrix_and_transformation_observations(tmp_path):
     m, obs = _run(tmp_path, "matrix_calculator", "matrices.a=[[1.0, 2.0], [2.0, 4.0]]")
     rank = next(o for o in obs if "rank" in o["text"])
     assert rank["held"] and f"rank A = {m['rank_a']}" in rank["text"] and m["rank_a"] == 1
     assert any("singular" in o["text"] for o in obs)
-    m, obs = _run(tmp_path, "transformations", "transforms.reflect=y=x")
-    assert all(o["held"] for o in obs)
-    assert fmt(m["order_matters_max_gap"]) in obs[-2]["text"]
-    m, obs = _run(tmp_path, "eigen_explorer", "matrix.entries=[0.0, -1.0, 1.0, 0.0]",
-                  "power.num_iters=50", "random.n=4", "random.k=2", "repeat.steps=4")
-    assert "complex" in obs[0]["text"]
-    assert fmt(m["grow_final_norm"]) in obs[-1]["text"] and obs[-1]["held"]
+    mod = _module("transformations").module
+    dets = {"a": 2.0, "b": -1.0, "composed": -2.0}
+    ctx = _Ctx()
+    mod._observe(ctx, dets, dict(dets), -2.0, 0.0, 1.0, 0.0, {"a": 0, "b": 0})
+    order = next(t for t, _ in ctx.observations if "order" in t)
+    assert not dict(ctx.observations)[order] and "commute" in order
+    assert sum(h for _, h in ctx.observations) == len(ctx.observations) - 1
+    assert any("b has a negative determinant" in t for t, _ in ctx.observations)
 
 
-def test_pca_pagerank_spectral_observations(tmp_path):
-    m, obs = _run(tmp_path, "pca_compress", "image.downscale=16", "pca.ks=[1, 4]")
-    assert obs[0]["held"] == m["error_never_rises"]
-    assert fmt(m["mse"][0]) in obs[0]["text"] and fmt(m["mse"][-1]) in obs[0]["text"]
-    m, obs = _run(tmp_path, "pagerank", "graph.nodes=50", "graph.edges=300",
-                  "pagerank.max_iter=3")
-    assert not obs[0]["held"] and "did not converge" in obs[0]["text"]
-    assert f"{m['graph_iterations']} steps" in obs[-2]["text"]
-    m, obs = _run(tmp_path, "spectral_clustering", "data.n=60", "spectral.n_init=2")
-    for o, key in zip(obs[::2], ("two_moons", "circles"), strict=True):
-        assert fmt(m[f"{key}_ari_spectral"]) in o["text"]
-        assert o["held"] == (m[f"{key}_ari_spectral"] > m[f"{key}_ari_kmeans"])
+def test_pca_pagerank_spectral_observations_follow_their_checks():
+    pca = _module("pca_compress").module
+    m = {"ks": [5, 20], "mse": [6e-3, 2e-3], "compression_ratio": [11.4, 3.1],
+         "explained_variance_ratio_at_k": [0.9, 0.97], "image_shape": [106, 160],
+         "error_never_rises": True, "sklearn_reconstruction_max_abs_diff": 1e-6}
+    ctx = _Ctx()
+    pca._observe(ctx, m, None)
+    assert all(h for _, h in ctx.observations) and fmt(6e-3) in ctx.observations[0][0]
+    ctx = _Ctx()
+    pca._observe(ctx, {**m, "error_never_rises": False,
+                       "sklearn_reconstruction_max_abs_diff": 0.5}, None)
+    assert not ctx.observations[0][1] and not ctx.observations[-1][1]
+    pr = _module("pagerank")
+    m = {"small_ranks": [0.05, 0.07, 0.06, 0.35, 0.2, 0.27], "small_iterations": 3,
+         "small_converged": False, "small_dense_vs_sparse_max_abs_diff": 1e-8,
+         "dangling_nodes": 0, "graph_iterations": 3, "graph_converged": False,
+         "graph_rank_sum": 1.0, "rank_indegree_spearman": 0.87}
+    ctx = _Ctx()
+    pr.module._observe(ctx, m, pr.cfg.pagerank, pr.cfg.graph)
+    assert not ctx.observations[0][1] and "did not converge" in ctx.observations[0][0]
+    assert ctx.observations[-1][1] and fmt(0.87) in ctx.observations[-1][0]
+    sc = _module("spectral_clustering").module
+    ctx = _Ctx()
+    sc._observe(ctx, "moons", 0.25, 1.0, [0.0, 0.003, 0.016, 0.017, 0.056])
+    sc._observe(ctx, "rings", 0.5, 0.4, [0.0, 0.012, 0.022, 0.023, 0.063])
+    held = [h for _, h in ctx.observations]
+    assert held == [True, True, False, False]
+    assert "λ₅/λ₄" in ctx.observations[-1][0]
 
 
 @settings(max_examples=40, deadline=None)

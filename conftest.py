@@ -32,6 +32,9 @@ try:
 
     # Compilation makes first examples slow; keep property tests small on 2 cores.
     settings.register_profile("mlmath", deadline=None, max_examples=40, derandomize=True)
+    # The long run for fuzz and property tests: pytest --hypothesis-profile=thorough
+    settings.register_profile("thorough", deadline=None, max_examples=1000,
+                              derandomize=False, print_blob=True)
     settings.load_profile("mlmath")
 except ImportError:  # pragma: no cover - hypothesis is in the dev extra
     pass

@@ -1,5 +1,6 @@
 """Shared pieces of the loss-landscape experiments (optimizer_race, convex_vs_nonconvex,
-saddle_escape): the test surfaces, the optimizer line-up, and path plots.
+saddle_escape): their view of the test surfaces of :mod:`mlmath_jax.surfaces` (start and
+plot box), the optimizer line-up, and path plots.
 
 Not an experiment itself (the leading underscore keeps it out of ``mlmath list``).
 """
@@ -9,50 +10,21 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from experiments.gradient_descent import bowl, rosenbrock
 from mlmath_jax import optim, plotting, train
 from mlmath_jax.runner.schema import Float, Str
-
-
-def beale(p):
-    """f(x, y) = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²; minimum 0 at
-    (3, 0.5), flat plateaus and steep walls."""
-    x, y = p[0], p[1]
-    return ((1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2
-            + (2.625 - x + x * y ** 3) ** 2)
-
-
-def double_well_saddle(p):
-    """f(x, y) = x² + y⁴/4 − y²/2: a saddle at the origin (f = 0) between two minima
-    (0, ±1) with f = −1/4. Along y = 0 the gradient has no y-component, so a start close
-    to that line sits near the saddle for a long time under plain gradient descent."""
-    x, y = p[0], p[1]
-    return x ** 2 + 0.25 * y ** 4 - 0.5 * y ** 2
-
-
-def himmelblau(p):
-    """f(x, y) = (x² + y − 11)² + (x + y² − 7)²: non-convex with four minima (f = 0) at
-    (3, 2), (−2.805, 3.131), (−3.779, −3.283), (3.584, −1.848)."""
-    x, y = p[0], p[1]
-    return (x ** 2 + y - 11) ** 2 + (x + y ** 2 - 7) ** 2
-
-
-def tilted_bowl(p):
-    """f(x, y) = x² + 5y² (convex: one minimum, every start ends there)."""
-    return bowl(p)
-
+from mlmath_jax.surfaces import SURFACES as _LIB
 
 # name: (function, default start, minimizers, plot box, log-scale contours)
-SURFACES = {
-    "rosenbrock": (rosenbrock, (-1.5, 2.0), [(1.0, 1.0)], ((-2.0, 2.0), (-1.0, 3.0)), True),
-    "beale": (beale, (1.0, 1.5), [(3.0, 0.5)], ((-1.0, 4.0), (-1.5, 2.5)), True),
-    "saddle": (double_well_saddle, (1.5, 1e-3), [(0.0, 1.0), (0.0, -1.0)],
-               ((-2.0, 2.0), (-1.6, 1.6)), False),
-    "himmelblau": (himmelblau, (0.0, 0.0),
-                   [(3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186),
-                    (3.584428, -1.848126)], ((-5.0, 5.0), (-5.0, 5.0)), True),
-    "bowl": (tilted_bowl, (-4.0, 2.0), [(0.0, 0.0)], ((-5.0, 5.0), (-5.0, 5.0)), False),
+# ("saddle" here is the double-well saddle, which has minima to reach.)
+_VIEW = {   # name: (library surface, default start, plot box, log-scale contours)
+    "rosenbrock": ("rosenbrock", (-1.5, 2.0), ((-2.0, 2.0), (-1.0, 3.0)), True),
+    "beale": ("beale", (1.0, 1.5), ((-1.0, 4.0), (-1.5, 2.5)), True),
+    "saddle": ("double_well_saddle", (1.5, 1e-3), ((-2.0, 2.0), (-1.6, 1.6)), False),
+    "himmelblau": ("himmelblau", (0.0, 0.0), ((-5.0, 5.0), (-5.0, 5.0)), True),
+    "bowl": ("bowl", (-4.0, 2.0), ((-5.0, 5.0), (-5.0, 5.0)), False),
 }
+SURFACES = {name: (_LIB[lib].fn, start, [tuple(m) for m in _LIB[lib].minima], box, log)
+            for name, (lib, start, box, log) in _VIEW.items()}
 
 # The line-up: label -> (optimizer name, extra keyword arguments).
 LINEUP = {

@@ -14,9 +14,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from experiments import _landscape as L
 from mlmath_jax import plotting, train
 from mlmath_jax.runner.schema import Float, Int, Str
+
+from . import _landscape as L
 
 DESCRIPTION = "several starts: one minimum on a convex bowl, different minima on Himmelblau"
 

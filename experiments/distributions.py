@@ -30,7 +30,7 @@ SCHEMA = {
         "uniform_low": Float(-1.0), "uniform_high": Float(2.0),
         "bernoulli_p": Float(0.3, min=0.0, max=1.0),
         "binomial_n": Int(20, min=1, max=10_000), "binomial_p": Float(0.35, min=0.0, max=1.0),
-        "poisson_rate": Float(4.0, min=0.0),
+        "poisson_rate": Float(4.0, min=0.0, max=1e5),
         "categorical_probs": List([0.1, 0.2, 0.4, 0.3], item=Float(0.0, min=0.0), min_len=1),
     },
     "clt": {

@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from mlmath_jax import algebra, linalg, plotting
+from mlmath_jax import algebra, explorers, linalg, plotting
 from mlmath_jax.errors import ConfigError
 from mlmath_jax.runner.schema import Float, Int, List
 
@@ -51,8 +51,9 @@ def check(cfg):
 def run(cfg, key, ctx):
     dt = ctx.dtype
     A = jnp.asarray(cfg.matrix.entries, dt).reshape(2, 2)
-    info = linalg.power_iteration_info(A, num_iters=cfg.power.num_iters, tol=cfg.power.tol,
-                                       key=key)
+    ctx.save_explorer("explore_power", explorers.power_iteration(A, steps=30),
+                      "power iteration, step by step")
+    info = linalg.power_iteration(key, A, num_iters=cfg.power.num_iters, tol=cfg.power.tol)
     w_np, V_np = np.linalg.eig(np.asarray(A, np.float64))
     real = bool(np.all(np.abs(np.imag(w_np)) < 1e-12))
     metrics = {
@@ -73,8 +74,8 @@ def run(cfg, key, ctx):
     n, k = cfg.random.n, cfg.random.k
     B = jax.random.normal(jax.random.fold_in(key, 1), (n, n), dt)
     S = (B + B.T) / 2.0
-    lams, vecs = linalg.top_eigenpairs(S, k, num_iters=20 * cfg.power.num_iters,
-                                       tol=cfg.power.tol, key=jax.random.fold_in(key, 2))
+    lams, vecs = linalg.top_eigenpairs(jax.random.fold_in(key, 2), S, k,
+                                       num_iters=20 * cfg.power.num_iters, tol=cfg.power.tol)
     w, _ = jnp.linalg.eigh(S)
     ref = w[jnp.argsort(-jnp.abs(w))][:k]
     metrics.update({

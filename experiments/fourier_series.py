@@ -9,7 +9,7 @@ import math
 import jax.numpy as jnp
 import numpy as np
 
-from mlmath_jax import plotting, trig
+from mlmath_jax import explorers, plotting, trig
 from mlmath_jax.runner.schema import Int, List
 
 DESCRIPTION = "square wave by Fourier series: approximations and error vs terms"
@@ -43,6 +43,8 @@ def run(cfg, key, ctx):
         overshoot = float(np.max(approx)) - 1.0
         errors.append((n, mse, plateau, overshoot))
         ctx.log(n, mse=mse, max_error_mid_plateau=plateau, overshoot=overshoot)
+    ctx.save_explorer("explore_terms", explorers.fourier_series(max_terms=60, start=min(s.terms)),
+                      "partial sums, a terms slider")
     _draw(ctx, np.asarray(x, float), np.asarray(target, float), s.terms, errors)
     n, mse, plateau, overshoot = errors[-1]
     ns, mses = np.array([e[0] for e in errors]), np.array([e[1] for e in errors])

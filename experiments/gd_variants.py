@@ -33,9 +33,9 @@ SCHEMA = {
         "lr_batch": Float(0.2, gt=0.0),
         "lr_minibatch": Float(0.05, gt=0.0),
         "lr_stochastic": Float(0.005, gt=0.0),
-        "batch_size": Int(32, min=2, help="mini-batch size"),
+        "batch_size": Int(32, min=2, max="data.n", help="mini-batch size"),
     },
-    "train": {"epochs": Int(20, min=1)},
+    "train": {"epochs": Int(20, min=1, max=10_000)},
 }
 
 
@@ -46,7 +46,7 @@ def mse_loss(w, batch):
 
 
 def run(cfg, key, ctx):
-    X_np, y_np, w_true = data.make_regression(cfg.seed, cfg.data.n, cfg.data.features,
+    X_np, y_np, w_true = data.make_regression(key, cfg.data.n, cfg.data.features,
                                               cfg.data.noise)
     X = jnp.asarray(data.add_bias_column(X_np), ctx.dtype)
     y = jnp.asarray(y_np, ctx.dtype)
@@ -68,7 +68,7 @@ def run(cfg, key, ctx):
             return {}
 
         res = train.fit(mse_loss, w0, opt, (X, y), steps=epochs * per_epoch,
-                        log_every=per_epoch, batch_size=b, key=key, eval_fn=measure,
+                        log_every=per_epoch, batch_size=b, shuffle_key=key, eval_fn=measure,
                         record_params=True, desc=variant)
         ctx.add_timing(res.compile_seconds, res.run_seconds, res.steps)
         curves[variant] = np.asarray(full)

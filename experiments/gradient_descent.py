@@ -11,38 +11,23 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from mlmath_jax import optim, plotting, train
+from mlmath_jax import explorers, optim, plotting, train
 from mlmath_jax.errors import ConfigError, Diverged
 from mlmath_jax.runner.schema import Float, Int, List, Str
+from mlmath_jax.surfaces import SURFACES, bowl, parabola, rosenbrock, saddle
 
 DESCRIPTION = "gradient descent paths on x², a bowl, Rosenbrock and a saddle"
 
 
-def parabola(p):
-    """f(x) = x²; minimum 0 at x = 0."""
-    return p[0] ** 2
-
-
-def bowl(p):
-    """f(x, y) = x² + 5y²; minimum 0 at the origin; ∇²f = diag(2, 10)."""
-    return p[0] ** 2 + 5.0 * p[1] ** 2
-
-
-def rosenbrock(p):
-    """f(x, y) = (1 − x)² + 100(y − x²)²; minimum 0 at (1, 1) in a curved valley."""
-    return (1.0 - p[0]) ** 2 + 100.0 * (p[1] - p[0] ** 2) ** 2
-
-
-def saddle(p):
-    """f(x, y) = x² − y²; a saddle point at the origin, unbounded below along y."""
-    return p[0] ** 2 - p[1] ** 2
-
-
 # name: (function, default start, known minimizer or None, plot box)
+# (the functions and minimizers come from mlmath_jax.surfaces; start and box are this
+# experiment's presentation)
 FUNCTIONS = {
-    "parabola": (parabola, [3.0], [0.0], (-4.0, 4.0)),
-    "bowl": (bowl, [-4.0, 2.0], [0.0, 0.0], ((-5.0, 5.0), (-3.0, 3.0))),
-    "rosenbrock": (rosenbrock, [-1.5, 2.0], [1.0, 1.0], ((-2.0, 2.0), (-1.0, 3.0))),
+    "parabola": (parabola, [3.0], list(SURFACES["parabola"].minima[0]), (-4.0, 4.0)),
+    "bowl": (bowl, [-4.0, 2.0], list(SURFACES["bowl"].minima[0]),
+             ((-5.0, 5.0), (-3.0, 3.0))),
+    "rosenbrock": (rosenbrock, [-1.5, 2.0], list(SURFACES["rosenbrock"].minima[0]),
+                   ((-2.0, 2.0), (-1.0, 3.0))),
     "saddle": (saddle, [1.5, 0.01], None, ((-2.0, 2.0), (-2.0, 2.0))),
 }
 
@@ -73,6 +58,10 @@ def run(cfg, key, ctx):
     f, default, minimizer, box = FUNCTIONS[cfg.problem.function]
     start = jnp.asarray(cfg.problem.start or default, ctx.dtype)
     momentum = cfg.optimizer.momentum or None
+    ctx.save_explorer("explore_lr", explorers.gradient_descent(   # 60 rates in one vmap
+        f, start, box, steps=cfg.train.steps, lr=cfg.optimizer.lr, momentum=momentum,
+        hessian_at=minimizer, log_levels=cfg.problem.function == "rosenbrock"),
+        "the learning rate, 60 values")
     optimizer = optim.by_name("sgd", cfg.optimizer.lr, impl=cfg.optimizer.impl,
                               momentum=momentum)
     try:

@@ -69,8 +69,8 @@ def load(cfg):
         X = data.Standardizer.fit(X).transform(X)
         w_true = None
     elif cfg.data.source == "synthetic":
-        X, y, w_true = data.make_regression(cfg.seed, cfg.data.n, cfg.data.features,
-                                            cfg.data.noise)
+        X, y, w_true = data.make_regression(jax.random.key(cfg.seed), cfg.data.n,
+                                            cfg.data.features, cfg.data.noise)
         names = [f"x{i}" for i in range(cfg.data.features)]
     else:
         ds = data.load_bundled("diabetes")
@@ -114,7 +114,7 @@ def run(cfg, key, ctx):
         "weights_max_abs_diff": max_diff,
         "final_mse": float(result.losses[-1]),
         "lstsq_mse": float(linear.mse_loss(w_lstsq, X, y)),
-        "r2": float(linear.r2_score(y, linear.predict(w_lstsq, X))),
+        "r2": float(linear.r2_score(linear.predict(w_lstsq, X), y)),
         "manual_grad_rel_err": grad_rel_err,
         **{f"w_{k}": v.tolist() for k, v in ws.items()},
     }

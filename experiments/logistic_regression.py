@@ -52,7 +52,8 @@ def load(cfg):
         ds = data.load_bundled("digits")
         return ds.X / 16.0, ds.y, [str(i) for i in range(10)]
     if cfg.data.toy == "moons":
-        X, y = data.make_moons(cfg.seed, cfg.data.n, noise=cfg.data.noise * 0.2)
+        X, y = data.make_moons(jax.random.key(cfg.seed), cfg.data.n,
+                               noise=cfg.data.noise * 0.2)
         return X, y, ["0", "1"]
     rng = np.random.default_rng(cfg.seed)
     half = cfg.data.n // 2
@@ -66,7 +67,7 @@ def load(cfg):
 
 def run(cfg, key, ctx):
     X, y, names = load(cfg)
-    Xtr, Xte, ytr, yte = data.train_test_split(cfg.seed, X, y,
+    Xtr, Xte, ytr, yte = data.train_test_split(key, X, y,
                                                test_fraction=cfg.data.test_fraction,
                                                stratify=y)
     scaler = data.Standardizer.fit(Xtr)  # constant pixels keep scale 1
@@ -148,5 +149,5 @@ def _boundary(ax, w, Xtr, ytr, Xte, yte):
 
 
 def _confusion(ax, predicted, labels, names):
-    plotting.confusion_matrix(ax, metrics.confusion_matrix(labels, predicted, len(names)),
+    plotting.confusion_matrix(ax, metrics.confusion_matrix(predicted, labels, len(names)),
                               names, title="")

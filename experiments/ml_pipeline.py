@@ -18,10 +18,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from experiments import _nn
 from mlmath_jax import data, nn, pipeline, train
 from mlmath_jax.errors import ConfigError, UserError
 from mlmath_jax.runner.schema import Float, Path, Str
+
+from . import _nn
 
 DESCRIPTION = "complete pipeline: raw CSV → split → scale → MLP → evaluate → save → reload"
 
@@ -77,7 +78,7 @@ def run(cfg, key, ctx):
     # 3. Stratified split (row indices too, to write the held-out rows as a raw table).
     rows = np.arange(len(y))
     Xtr, Xte, ytr, yte, rtr, rte = data.train_test_split(
-        cfg.seed, X, y, rows, test_fraction=cfg.data.test_fraction, stratify=y)
+        key, X, y, rows, test_fraction=cfg.data.test_fraction, stratify=y)
 
     # 4. Standardization fitted on the training part only.
     scaler = data.Standardizer.fit(Xtr)
@@ -97,7 +98,7 @@ def run(cfg, key, ctx):
     result = train.fit(lambda p, b: nn.mlp_loss(p, *b, act), params,
                        _nn.make_optimizer(cfg.optimizer), (Ztr, jnp.asarray(ytr)),
                        steps=cfg.train.steps, log_every=cfg.train.log_every, ctx=ctx,
-                       batch_size=batch, key=jax.random.fold_in(key, 1),
+                       batch_size=batch, shuffle_key=jax.random.fold_in(key, 1),
                        devices=cfg.train.devices,
                        grad_fn=((lambda p, b: nn.mlp_backward(p, *b, act))
                                 if cfg.train.gradients == "manual" else None),
@@ -112,7 +113,7 @@ def run(cfg, key, ctx):
     # 6. Evaluation on the held-out part.
     probs = pipeline.predict_proba(model, Xte)
     y_pred = np.argmax(probs, axis=1)
-    report = pipeline.classification_report(yte, y_pred, len(classes))
+    report = pipeline.classification_report(y_pred, yte, len(classes))._asdict()
     train_acc = float(np.mean(pipeline.predict(model, Xtr) == ytr))
 
     # 7. Save; 8. reload and predict the held-out rows from a raw table, as `mlmath predict`.

@@ -13,10 +13,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from experiments import _nn
 from mlmath_jax import data, explog, nn, pipeline, train
 from mlmath_jax.errors import ConfigError, UserError
 from mlmath_jax.runner.schema import Float, Int, Path, Str
+
+from . import _nn
 
 DESCRIPTION = "MLP with manual backprop: two moons, digits or MNIST (IDX files)"
 
@@ -54,13 +55,13 @@ def load(cfg):
     part only; the raw test rows are kept for drawing images."""
     d = cfg.data
     if d.source == "moons":
-        X, y = data.make_moons(cfg.seed, d.n, d.noise)
-        Xtr, Xte, ytr, yte = data.train_test_split(cfg.seed, X, y, test_fraction=d.test_fraction,
-                                                   stratify=y)
+        X, y = data.make_moons(jax.random.key(cfg.seed), d.n, d.noise)
+        Xtr, Xte, ytr, yte = data.train_test_split(jax.random.key(cfg.seed), X, y,
+                                                   test_fraction=d.test_fraction, stratify=y)
         side, names = None, ("0", "1")
     elif d.source == "digits":
         ds = data.load_bundled("digits")
-        Xtr, Xte, ytr, yte = data.train_test_split(cfg.seed, ds.X, ds.y,
+        Xtr, Xte, ytr, yte = data.train_test_split(jax.random.key(cfg.seed), ds.X, ds.y,
                                                    test_fraction=d.test_fraction, stratify=ds.y)
         side, names = 8, tuple(str(i) for i in range(10))
     else:
@@ -93,7 +94,7 @@ def run(cfg, key, ctx):
     params = nn.init_mlp(k_init, sizes, cfg.model.init, ctx.dtype)
     act = cfg.model.activation
 
-    eval_fn, records = _nn.accuracy_logger(act, (Xtr, ytr), (Xte, yte))
+    eval_fn, _ = _nn.accuracy_logger(act, (Xtr, ytr), (Xte, yte))
 
     batch = cfg.train.batch_size or None
     if batch is None and len(Xtr_np) % cfg.train.devices:
@@ -102,16 +103,15 @@ def run(cfg, key, ctx):
                         f"train.batch_size")
     result = train.fit(lambda p, b: nn.mlp_loss(p, *b, act), params,
                        _nn.make_optimizer(cfg.optimizer), (Xtr, ytr), steps=cfg.train.steps,
-                       log_every=cfg.train.log_every, batch_size=batch, key=k_batch,
+                       log_every=cfg.train.log_every, batch_size=batch, shuffle_key=k_batch,
                        grad_fn=((lambda p, b: nn.mlp_backward(p, *b, act))
                                 if cfg.train.gradients == "manual" else None),
                        eval_fn=eval_fn, ctx=ctx, desc=f"MLP on {cfg.data.source}",
                        devices=cfg.train.devices)
     p = result.params
     y_pred = np.asarray(nn.mlp_predict(p, Xte, act))
-    report = pipeline.classification_report(yte_np, y_pred, len(names))
-    steps = list(range(0, cfg.train.steps, cfg.train.log_every)) + [cfg.train.steps]
-    records = [{"step": s, **r} for s, r in zip(steps, records, strict=False)]
+    report = pipeline.classification_report(y_pred, yte_np, len(names))._asdict()
+    records = list(result.history)  # {"step", "loss", "train_accuracy", "test_accuracy"}
 
     _nn.curves(ctx, result.losses, records)
     _nn.confusion(ctx, report["confusion"], names)

@@ -21,12 +21,12 @@ DESCRIPTION = "Monte Carlo estimate of pi and its 1/sqrt(N) error, batches split
 
 SCHEMA = {
     "sample": {
-        "n": Int(10_000_000, min=1, max=10**10, help="points for the final estimate"),
+        "n": Int(10_000_000, min=1, max=10**8, help="points for the final estimate"),
         "batch_size": Int(65_536, min=1, max=1 << 24, help="points per vmapped batch"),
     },
     "convergence": {
-        "batches": Int(4_096, min=2, max=1 << 20, help="batches along the error-vs-N curve"),
-        "batch_size": Int(256, min=1, max=1 << 20, help="points per batch on that curve"),
+        "batches": Int(4_096, min=2, max=1 << 16, help="batches along the error-vs-N curve"),
+        "batch_size": Int(256, min=1, max=1 << 12, help="points per batch on that curve"),
         "repeats": Int(16, min=1, max=1024, help="independent runs for the RMS error"),
     },
 }

@@ -127,7 +127,7 @@ def run(cfg, key, ctx):
     texts, y, names = load(cfg, ctx)
     docs = [text.tokenize(t) for t in texts]
     idx = np.arange(len(docs))
-    train_idx, test_idx = data.train_test_split(cfg.seed, idx,
+    train_idx, test_idx = data.train_test_split(key, idx,
                                                 test_fraction=cfg.data.test_fraction,
                                                 stratify=y)
     if min(np.bincount(y[train_idx], minlength=2)) == 0:
@@ -140,8 +140,8 @@ def run(cfg, key, ctx):
     params = nb.fit(X_train, jnp.asarray(y_train), 2, cfg.model.alpha)
     pred = np.asarray(nb.predict(params, X_test))
     spam_prob = np.exp(np.asarray(nb.predict_log_proba(params, X_test))[:, 1])
-    m = nb.binary_metrics(y_test, pred, positive=1)
-    cm = nb.confusion_matrix(y_test, pred, 2)
+    m = nb.binary_metrics(pred, y_test, positive=1)._asdict()
+    cm = nb.confusion_matrix(pred, y_test, 2)
     train_acc = float(np.mean(np.asarray(nb.predict(params, X_train)) == y_train))
     top = nb.top_tokens(params, vocab.tokens, positive=1, k=cfg.report.top_k)
     ctx.log(0, **m, train_accuracy=train_acc)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from experiments import _landscape as L
 from mlmath_jax import plotting
 from mlmath_jax.errors import ConfigError
 from mlmath_jax.runner.schema import Float, Int, List, Str
+
+from . import _landscape as L
 
 DESCRIPTION = "GD, momentum, Nesterov, AdaGrad, RMSprop and Adam racing on one contour plot"
 

@@ -16,7 +16,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from mlmath_jax import linalg, plotting
+from mlmath_jax import plotting
+from mlmath_jax.models.pagerank import pagerank, pagerank_edges
 from mlmath_jax.runner.schema import Float, Int
 
 DESCRIPTION = "PageRank: a six-page example (dense = sparse) and a random million-edge graph"
@@ -31,8 +32,8 @@ SCHEMA = {
         "max_iter": Int(100, min=1),
     },
     "graph": {
-        "nodes": Int(100_000, min=2, help="random graph: nodes"),
-        "edges": Int(1_000_000, min=1, help="random graph: edges"),
+        "nodes": Int(100_000, min=2, max=10_000_000, help="random graph: nodes"),
+        "edges": Int(1_000_000, min=1, max=20_000_000, help="random graph: edges"),
         "exponent": Float(1.0, min=0.0, max=3.0,
                           help="link targets drawn ∝ (rank of node)^−exponent"),
         "tol": Float(1e-10, gt=0.0, help="per-node tolerance for the large graph "
@@ -60,11 +61,11 @@ def run(cfg, key, ctx):
     A = np.zeros((n_small, n_small))
     for i, j in SMALL_EDGES:
         A[i - 1, j - 1] = 1.0
-    dense = linalg.pagerank_info(jnp.asarray(A, dt), pr.damping, pr.tol, pr.max_iter)
+    dense = pagerank(jnp.asarray(A, dt), pr.damping, pr.tol, pr.max_iter)
     src_s, dst_s = (np.array(SMALL_EDGES).T - 1).astype(np.int32)
-    sparse = linalg.pagerank_edges(jnp.asarray(src_s), jnp.asarray(dst_s), n_small,
-                                   pr.damping, pr.tol, pr.max_iter,
-                                   weights=jnp.ones(len(SMALL_EDGES), dt))
+    sparse = pagerank_edges(jnp.asarray(src_s), jnp.asarray(dst_s), n_small,
+                            pr.damping, pr.tol, pr.max_iter,
+                            weights=jnp.ones(len(SMALL_EDGES), dt)).ranks
     metrics = {
         "small_ranks": np.asarray(dense.ranks).tolist(),
         "small_iterations": int(dense.iterations),
@@ -87,11 +88,10 @@ def run(cfg, key, ctx):
     src, dst = random_graph(cfg.seed, g.nodes, g.edges, g.exponent)
     src_j, dst_j = jax.device_put(src), jax.device_put(dst)
     w = jnp.ones(g.edges, dt)
-    info = linalg.pagerank_edges_info(src_j, dst_j, g.nodes, pr.damping, g.tol, pr.max_iter,
-                                      weights=w)
+    info = pagerank_edges(src_j, dst_j, g.nodes, pr.damping, g.tol, pr.max_iter, weights=w)
     jax.block_until_ready(info)                          # includes compilation
     t0 = time.perf_counter()
-    info = jax.block_until_ready(linalg.pagerank_edges_info(
+    info = jax.block_until_ready(pagerank_edges(
         src_j, dst_j, g.nodes, pr.damping, g.tol, pr.max_iter, weights=w))
     seconds = time.perf_counter() - t0
     ctx.print(f"{g.edges:,} edges, {g.nodes:,} nodes: {int(info.iterations)} iterations "

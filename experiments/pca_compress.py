@@ -12,8 +12,9 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
-from mlmath_jax import linalg, plotting
+from mlmath_jax import plotting
 from mlmath_jax.errors import ConfigError, UserError
+from mlmath_jax.models import pca
 from mlmath_jax.runner.schema import Int, List, Path, Str
 
 DESCRIPTION = "PCA image compression: reconstruction error and compression ratio vs k"
@@ -71,14 +72,14 @@ def run(cfg, key, ctx):
     if ks[-1] > min(h, w):
         raise ConfigError(f"pca.ks: {ks[-1]} components asked of a {h}×{w} image; "
                           f"at most {min(h, w)}")
-    full = linalg.pca(X, ks[-1], method=cfg.pca.method)   # the top k of this fit serve
+    full = pca.pca(X, ks[-1], method=cfg.pca.method)   # the top k of this fit serve
     total_var = float(jnp.sum((X - full.mean[None, :]) ** 2))   # every smaller k too
     ctx.print(f"image {h}×{w}, components up to {ks[-1]}")
     errors, ratios, recons = [], [], {}
     for k in ks:
-        r = linalg.PCAResult(full.components[:k], full.explained_variance[:k],
-                             full.explained_variance_ratio[:k], full.mean)
-        X_hat = linalg.pca_reconstruct(r, linalg.pca_transform(r, X))
+        r = pca.PCAResult(full.components[:k], full.explained_variance[:k],
+                          full.explained_variance_ratio[:k], full.mean)
+        X_hat = pca.reconstruct(r, pca.transform(r, X))
         mse = float(jnp.mean((X - X_hat) ** 2))
         ratio = (h * w) / (k * (h + w) + w)
         psnr = 10 * np.log10(1.0 / mse) if mse > 0 else float("inf")

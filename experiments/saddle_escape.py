@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from experiments import _landscape as L
 from mlmath_jax import plotting
 from mlmath_jax.runner.schema import Float, Int, List, Str
+from mlmath_jax.surfaces import double_well_saddle
+
+from . import _landscape as L
 
 DESCRIPTION = "a saddle point where plain gradient descent stalls and momentum / Adam escape"
 
@@ -39,7 +41,7 @@ def run(cfg, key, ctx):
     paths, metrics = {}, {}
     for label in cfg.optimizer.names:
         opt = L.make(label, cfg.optimizer.lr, cfg.optimizer.impl)
-        path, losses, res = L.run_path(L.double_well_saddle, start, opt, cfg.train.steps,
+        path, losses, res = L.run_path(double_well_saddle, start, opt, cfg.train.steps,
                                        cfg.train.log_every, ctx.dtype)
         ctx.add_timing(res.compile_seconds, res.run_seconds, res.steps)
         paths[label] = path
@@ -54,7 +56,7 @@ def run(cfg, key, ctx):
         record = {}
         for label, path in paths.items():
             if t < len(path):
-                record[f"{label}_f"] = float(L.double_well_saddle(path[t]))
+                record[f"{label}_f"] = float(double_well_saddle(path[t]))
                 record[f"{label}_abs_y"] = float(abs(path[t, 1]))
         ctx.log(t, **record)
     escaped = [k for k in cfg.optimizer.names if metrics[f"{k}_escape_step"] is not None]

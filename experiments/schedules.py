@@ -77,7 +77,7 @@ def run(cfg, key, ctx):
             metrics[f"{name}_max_abs_diff_vs_optax"] = float(np.max(np.abs(ours[name]
                                                                           - theirs[name])))
 
-    X_np, y_np, _ = data.make_regression(cfg.seed, cfg.data.n, cfg.data.features,
+    X_np, y_np, _ = data.make_regression(key, cfg.data.n, cfg.data.features,
                                          cfg.data.noise)
     X = jnp.asarray(data.add_bias_column(X_np), ctx.dtype)
     y = jnp.asarray(y_np, ctx.dtype)
@@ -100,7 +100,7 @@ def run(cfg, key, ctx):
     history = []
     w0 = {k: jnp.zeros(X.shape[1], ctx.dtype) for k in names}
     res = train.fit(loss, w0, opt, (X, y), steps=T, log_every=cfg.train.log_every,
-                    batch_size=cfg.optimizer.batch_size, key=key, desc="schedules",
+                    batch_size=cfg.optimizer.batch_size, shuffle_key=key, desc="schedules",
                     eval_fn=lambda ws: history.append(jax.device_get(per_schedule(ws))) or {})
     ctx.add_timing(res.compile_seconds, res.run_seconds, res.steps)
     curves = {k: np.asarray([float(h[k]) for h in history]) for k in names}

@@ -12,10 +12,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from experiments import _nn
 from mlmath_jax import nn, train
 from mlmath_jax.errors import ConfigError
 from mlmath_jax.runner.schema import Int, Str
+
+from . import _nn
 
 DESCRIPTION = "the seed's 2-layer sigmoid network with manual backprop learns XOR"
 
@@ -70,12 +71,12 @@ def run(cfg, key, ctx):
                                 if cfg.train.gradients == "manual" else None),
                        desc="XOR", devices=cfg.train.devices)
     p = result.params
-    y_hat = np.asarray(jax.jit(nn.seed_forward)(p, X)["y_hat"])
+    y_hat = np.asarray(jax.jit(nn.seed_forward)(p, X).y_hat)
     acc = float(accuracy(p))
     steps = list(range(0, cfg.train.steps, cfg.train.log_every)) + [cfg.train.steps]
     records = [{"step": s, **r} for s, r in zip(steps, records, strict=False)]
     _nn.curves(ctx, result.losses, records)
-    grid_fn = jax.jit(lambda pts: nn.seed_forward(p, pts)["y_hat"])
+    grid_fn = jax.jit(lambda pts: nn.seed_forward(p, pts).y_hat)
     _nn.decision_boundary(ctx, lambda pts: grid_fn(jnp.asarray(pts, ctx.dtype)), XOR_X,
                           XOR_Y, title="XOR: P(class 1) from the 2-layer network")
     ctx.print("XOR outputs ŷ: " + ", ".join(f"{v:.3f}" for v in y_hat))

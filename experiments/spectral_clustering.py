@@ -15,8 +15,14 @@ import jax.numpy as jnp
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
-from mlmath_jax import data, linalg, plotting
+from mlmath_jax import data, plotting
 from mlmath_jax.models import kmeans
+from mlmath_jax.models.spectral import (
+    knn_affinity,
+    normalized_laplacian,
+    rbf_affinity,
+    spectral_clustering,
+)
 from mlmath_jax.runner.schema import Float, Int, Str
 
 DESCRIPTION = "spectral clustering separates two moons and circles where k-means fails (ARI)"
@@ -40,19 +46,19 @@ SCHEMA = {
 def run(cfg, key, ctx):
     d, s = cfg.data, cfg.spectral
     sets = {
-        "two moons": data.make_moons(cfg.seed, d.n, d.moons_noise),
-        "circles": data.make_circles(cfg.seed, d.n, d.circles_noise, d.circles_factor),
+        "two moons": data.make_moons(key, d.n, d.moons_noise),
+        "circles": data.make_circles(key, d.n, d.circles_noise, d.circles_factor),
     }
     metrics, panels = {}, []
     for i, (name, (X_np, y)) in enumerate(sets.items()):
         X = jnp.asarray(X_np, ctx.dtype)
         k_key, s_key = jax.random.split(jax.random.fold_in(key, i))
-        plain = np.asarray(kmeans.kmeans(X, 2, key=k_key, n_init=s.n_init).labels)
-        W = (linalg.rbf_affinity(X, s.gamma) if s.affinity == "rbf"
-             else linalg.knn_affinity(X, s.n_neighbors))
-        eigvals = np.asarray(jnp.linalg.eigvalsh(linalg.normalized_laplacian(W)))[:8]
-        spectral = np.asarray(linalg.spectral_clustering(
-            X, 2, s.affinity, key=s_key, gamma=s.gamma, n_neighbors=s.n_neighbors,
+        plain = np.asarray(kmeans.kmeans(k_key, X, 2, n_init=s.n_init).labels)
+        W = (rbf_affinity(X, s.gamma) if s.affinity == "rbf"
+             else knn_affinity(X, s.n_neighbors))
+        eigvals = np.asarray(jnp.linalg.eigvalsh(normalized_laplacian(W)))[:8]
+        spectral = np.asarray(spectral_clustering(
+            s_key, X, 2, s.affinity, gamma=s.gamma, n_neighbors=s.n_neighbors,
             n_init=s.n_init))
         ari_plain = float(adjusted_rand_score(y, plain))
         ari_spec = float(adjusted_rand_score(y, spectral))

@@ -15,7 +15,7 @@ import math
 import jax.numpy as jnp
 import numpy as np
 
-from mlmath_jax import linalg, plotting
+from mlmath_jax import explorers, linalg, plotting
 from mlmath_jax.runner.schema import Float, Str
 
 DESCRIPTION = "scale, rotate, shear, reflect a shape; det as the area factor; 3-D rotations"
@@ -91,6 +91,8 @@ def run(cfg, key, ctx):
     turned = linalg.apply(R, cube)
     length_err = float(jnp.max(jnp.abs(linalg.norm(turned) - linalg.norm(cube))))
 
+    ctx.save_explorer("explore_matrix", explorers.transformation(start=linalg.shear(t.shear)),
+                      "a 2×2 matrix: grid, square, circle, det, eigenpairs")
     _figure_2d(ctx, shape, rows)
     _figure_sequence(ctx, shape, steps, composed, reverse)
     _figure_3d(ctx, np.asarray(cube), np.asarray(turned), r3)

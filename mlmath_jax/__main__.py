@@ -2,6 +2,10 @@
 
 import sys
 
-from mlmath_jax.cli import main
+try:
+    from mlmath_jax.cli import main
+except KeyboardInterrupt:  # a Ctrl-C before the command could install its handlers
+    print("interrupted", file=sys.stderr)
+    sys.exit(130)
 
 sys.exit(main())

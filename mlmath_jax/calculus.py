@@ -44,12 +44,11 @@ import numpy as np
 from jax.flatten_util import ravel_pytree
 
 from mlmath_jax import explog, losses, registry
-from mlmath_jax.nn import relu, relu_grad
 
 PyTree = Any
 
 DIFF_METHODS = ("central", "forward", "backward", "complex")
-INTEGRATION_METHODS = ("left", "right", "midpoint", "trapezoid", "simpson", "monte_carlo")
+INTEGRATION_METHODS = ("left", "right", "midpoint", "trapezoid", "simpson")
 _ALIASES = {"riemann": "left", "left_riemann": "left", "right_riemann": "right"}
 
 
@@ -65,6 +64,12 @@ def default_step(x: jax.Array, method: str = "central") -> jax.Array:
     h = ε^(1/2)·max(1, |x|) (forward, backward), ε^(1/3)·max(1, |x|) (central),
     ε^(1/4)·max(1, |x|) (second differences), 1e−20·max(1, |x|) (complex step; any
     tiny h works there, since Im f(x + ih) involves no subtraction).
+
+    Example:
+      >>> round(float(default_step(jnp.float32(2.0), "forward")) / 2 ** -11.5, 4)  # 2·√ε
+      2.0
+      >>> float(default_step(100.0, "complex"))
+      1e-18
     """
     x = jnp.asarray(x)
     dt = _float_dtype(x)
@@ -106,8 +111,10 @@ def derivative(f: Callable, x: jax.Array, h: jax.Array | float | None = None,
         imaginary part (not analytic as written, e.g. it uses ``abs`` or comparisons).
 
     Example:
-      >>> derivative(lambda x: x ** 2, 3.0)        # (x²)' = 2x: ≈ 6.0
-      >>> derivative(jnp.sin, 1.0, h=1e-20, method="complex")   # cos 1 to rounding
+      >>> round(float(derivative(lambda x: x ** 2, 3.0)), 3)        # (x²)' = 2x
+      6.0
+      >>> float(derivative(jnp.sin, 1.0, h=1e-20, method="complex")) == float(jnp.cos(1.0))
+      True
     """
     method = _check_method(method, DIFF_METHODS)
     x = jnp.asarray(x, _float_dtype(x))
@@ -153,7 +160,9 @@ def gradient(f: Callable, x: PyTree, h: jax.Array | float | None = None,
       The gradient estimate, structured like ``x``.
 
     Example:
-      >>> gradient(lambda v: v[0] ** 2 + v[1] ** 2, jnp.array([3.0, 4.0]))  # ≈ [6, 8]
+      >>> g = gradient(lambda v: v[0] ** 2 + v[1] ** 2, jnp.array([3.0, 4.0]))
+      >>> jnp.round(g, 2).tolist()
+      [6.0, 8.0]
     """
     method = _check_method(method, DIFF_METHODS[:3])
     flat, unravel = ravel_pytree(x)
@@ -193,7 +202,9 @@ def jacobian(f: Callable, x: jax.Array, h: jax.Array | float | None = None,
     column j is (f(x + h eⱼ) − f(x − h eⱼ)) / (2h).
 
     Example:
-      >>> jacobian(lambda v: jnp.stack([v[0] * v[1], jnp.sin(v[0])]), jnp.array([1.0, 2.0]))
+      >>> J = jacobian(lambda v: jnp.stack([v[0] * v[1], jnp.sin(v[0])]), jnp.array([1.0, 2.0]))
+      >>> jnp.round(J, 3).tolist()                     # [[y, x], [cos x, 0]]
+      [[2.0, 1.0], [0.54, 0.0]]
     """
     method = _check_method(method, DIFF_METHODS[:3])
     x = jnp.asarray(x, _float_dtype(x))
@@ -212,8 +223,9 @@ def hessian(f: Callable, x: jax.Array, h: jax.Array | float | None = None) -> ja
     ``x.shape + x.shape`` like ``jax.hessian(f)(x)``; symmetric by construction.
 
     Example:
-      >>> hessian(lambda v: v[0] ** 2 + 3 * v[0] * v[1] + v[1] ** 2, jnp.ones(2))
-      # [[2, 3], [3, 2]]
+      >>> H = hessian(lambda v: v[0] ** 2 + 3 * v[0] * v[1] + v[1] ** 2, jnp.ones(2))
+      >>> jnp.round(H, 2).tolist()
+      [[2.0, 3.0], [3.0, 2.0]]
     """
     x = jnp.asarray(x, _float_dtype(x))
     flat = x.ravel()
@@ -233,8 +245,9 @@ def hessian(f: Callable, x: jax.Array, h: jax.Array | float | None = None) -> ja
 # --------------------------------------------------------------------------- integration
 
 def integrate(f: Callable, a: float | jax.Array, b: float | jax.Array, n: int,
-              method: str = "simpson", key: jax.Array | None = None) -> jax.Array:
-    """∫ₐᵇ f(x) dx by a quadrature rule with ``n`` panels (or ``n`` samples).
+              method: str = "simpson") -> jax.Array:
+    """∫ₐᵇ f(x) dx by a quadrature rule with ``n`` panels (random sampling is
+    :func:`monte_carlo_integrate`).
 
     ``f`` is vectorized (``jnp.sin``). Jittable with ``n`` and ``method`` static::
 
@@ -246,22 +259,25 @@ def integrate(f: Callable, a: float | jax.Array, b: float | jax.Array, n: int,
     * midpoint: h Σ f(xᵢ + h/2)                      (error O(h²))
     * trapezoid: h [f₀/2 + f₁ + … + fₙ₋₁ + fₙ/2]     (error O(h²))
     * simpson: h/3 [f₀ + 4f₁ + 2f₂ + … + 4fₙ₋₁ + fₙ], n even   (error O(h⁴))
-    * monte_carlo: (b − a)·(1/n) Σ f(Uᵢ), Uᵢ ~ U(a, b) drawn with ``key``
-      (standard error (b − a)·std f(U)/√n)
 
     Args:
       f: the integrand (vectorized).
       a, b: the limits (may be traced).
-      n: panels, or samples for Monte Carlo (static, >= 1; even for Simpson).
+      n: panels (static, >= 1; even for Simpson).
       method: one of :data:`INTEGRATION_METHODS`.
-      key: PRNG key, required for "monte_carlo".
 
     Returns:
       The estimate, a scalar of the limits' floating dtype.
 
     Example:
-      >>> integrate(jnp.sin, 0.0, jnp.pi, 64, "simpson")   # ≈ 2
+      >>> round(float(integrate(jnp.sin, 0.0, jnp.pi, 64, "simpson")), 5)
+      2.0
+      >>> round(float(integrate(lambda x: x, 0.0, 1.0, 4, "left")), 6)   # (0 + ¼ + ½ + ¾)/4
+      0.375
     """
+    if method == "monte_carlo":
+        raise ValueError("method='monte_carlo' draws random samples: use "
+                         "calculus.monte_carlo_integrate(key, f, a, b, n)")
     method = _check_method(method, INTEGRATION_METHODS)
     if not isinstance(n, int | np.integer) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
@@ -269,11 +285,6 @@ def integrate(f: Callable, a: float | jax.Array, b: float | jax.Array, n: int,
         raise ValueError(f"Simpson's rule needs an even number of panels, got n={n}")
     dt = _float_dtype(a, b)
     a, b = jnp.asarray(a, dt), jnp.asarray(b, dt)
-    if method == "monte_carlo":
-        if key is None:
-            raise ValueError("method='monte_carlo' needs a PRNG key")
-        u = jax.random.uniform(key, (n,), dt, minval=a, maxval=b)
-        return (b - a) * jnp.mean(f(u))
     h = (b - a) / n
     i = jnp.arange(n + 1, dtype=dt)
     if method == "midpoint":
@@ -290,12 +301,42 @@ def integrate(f: Callable, a: float | jax.Array, b: float | jax.Array, n: int,
     return h / 3 * jnp.sum(w * y)
 
 
+
+def monte_carlo_integrate(key: jax.Array, f: Callable, a: float | jax.Array,
+                          b: float | jax.Array, n: int) -> jax.Array:
+    """∫ₐᵇ f(x) dx ≈ (b − a)·(1/n) Σᵢ f(Uᵢ) with Uᵢ ~ U(a, b) drawn with ``key``.
+
+    Unbiased, with standard error (b − a)·std f(U)/√n: the error falls like n^(−1/2)
+    whatever the dimension, where a rule with n panels falls like n^(−order).
+
+    Args:
+      key: PRNG key for the samples.
+      f: the integrand (vectorized).
+      a, b: the limits (may be traced).
+      n: number of samples (static, >= 1).
+
+    Returns:
+      The estimate, a scalar of the limits' floating dtype.
+
+    Example:
+      >>> est = monte_carlo_integrate(jax.random.key(0), jnp.sin, 0.0, jnp.pi, 100_000)
+      >>> abs(float(est) - 2.0) < 0.02
+      True
+    """
+    if not isinstance(n, int | np.integer) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    dt = _float_dtype(a, b)
+    a, b = jnp.asarray(a, dt), jnp.asarray(b, dt)
+    u = jax.random.uniform(key, (n,), dt, minval=a, maxval=b)
+    return (b - a) * jnp.mean(f(u))
+
 def convergence_order(ns, errors, floor: float = 0.0) -> float:
     """The order p in error ≈ C·n^(−p): minus the least-squares slope of log error against
     log n, over the points whose error is above ``floor`` (drop those at rounding level).
 
     Example:
-      >>> convergence_order([8, 16, 32], [1e-2, 2.5e-3, 6.25e-4])   # 2.0
+      >>> round(convergence_order([8, 16, 32], [1e-2, 2.5e-3, 6.25e-4]), 6)
+      2.0
     """
     ns = np.asarray(ns, dtype=float)
     errors = np.asarray(errors, dtype=float)
@@ -325,6 +366,12 @@ def relative_error(manual: PyTree, reference: PyTree, floor: float = FLOOR) -> f
 
     The floor keeps a near-zero reference (a saturated sigmoid, a gradient at an optimum)
     from turning rounding noise into a huge relative error; below it the error is absolute.
+
+    Example:
+      >>> round(relative_error(jnp.array([3.0, 4.1]), jnp.array([3.0, 4.0])), 6)
+      0.02
+      >>> relative_error(jnp.array([1e-6]), jnp.array([0.0]))      # absolute below the floor
+      0.001
     """
     m, _ = ravel_pytree(manual)
     r, _ = ravel_pytree(reference)
@@ -412,11 +459,17 @@ def gradcheck(f: Callable, manual: Callable, *args, wrt: int = 0,
     return _compare(derivs, _leaf_dtype(args[wrt]), rtol, floor)
 
 
-def check_entry(entry: registry.Entry, key: jax.Array, dtype=jnp.float32,
+def check_entry(key: jax.Array, entry: registry.Entry, dtype=jnp.float32,
                 samples: int = 3) -> GradcheckResult:
     """:func:`gradcheck` of a registry entry at ``samples`` points drawn by its sampler
     (``entry.sample(key, dtype)``); the result holds the largest errors seen, and passes
-    only when every point passes."""
+    only when every point passes.
+
+    Example:
+      >>> entry = registry.entries("calculus.table.sin", load=False)[0]
+      >>> check_entry(jax.random.key(0), entry).passed
+      True
+    """
     check = _checker(entry.fn, entry.manual, entry.wrt, None)
     results = []
     for k in jax.random.split(key, samples):
@@ -445,6 +498,15 @@ def _uniform(lo: float, hi: float, shape=(7,)):
     return sample
 
 
+def _relu(x):
+    return jnp.maximum(x, jnp.zeros_like(x))
+
+
+def _relu_grad(x):
+    # The subgradient 0 at the kink, as jax.nn.relu and mlmath_jax.nn.relu_grad.
+    return jnp.where(x > 0, jnp.ones_like(x), jnp.zeros_like(x))
+
+
 def _away_from_zero(key, dtype):
     """|x| in [0.1, 3] with a random sign: no sample lands within h of ReLU's kink."""
     k1, k2 = jax.random.split(key)
@@ -460,7 +522,7 @@ DERIVATIVE_TABLE: dict[str, tuple[Callable, Callable, str, Callable]] = {
     "cos": (jnp.cos, _neg_sin, "(cos x)' = −sin x", _uniform(-4.0, 4.0)),
     "sigmoid": (explog.sigmoid, explog.sigmoid_grad, "σ'(x) = σ(x)(1 − σ(x))",
                 _uniform(-6.0, 6.0)),
-    "relu": (relu, relu_grad, "ReLU'(x) = 1 if x > 0 else 0", _away_from_zero),
+    "relu": (_relu, _relu_grad, "ReLU'(x) = 1 if x > 0 else 0", _away_from_zero),
 }
 
 for _name, (_f, _df, _formula, _sample) in DERIVATIVE_TABLE.items():
@@ -470,44 +532,84 @@ for _name, (_f, _df, _formula, _sample) in DERIVATIVE_TABLE.items():
 # ------------------------------------------------------------ the seed's worked examples
 
 def square(x: jax.Array) -> jax.Array:
-    """f(x) = x²."""
+    """f(x) = x².
+
+    Example:
+      >>> square(jnp.array([3.0, -2.0])).tolist()
+      [9.0, 4.0]
+    """
     return x * x
 
 
 def square_grad(x: jax.Array) -> jax.Array:
-    """(x²)' = 2x (power rule): f'(3) = 6, f'(0) = 0, f'(−2) = −4."""
+    """(x²)' = 2x (power rule): f'(3) = 6, f'(0) = 0, f'(−2) = −4.
+
+    Example:
+      >>> square_grad(jnp.array([3.0, 0.0, -2.0])).tolist()
+      [6.0, 0.0, -4.0]
+    """
     return 2 * x
 
 
 def chain_example(x: jax.Array) -> jax.Array:
-    """f(x) = (3x + 2)⁵ = g(h(x)) with g(u) = u⁵, h(x) = 3x + 2."""
+    """f(x) = (3x + 2)⁵ = g(h(x)) with g(u) = u⁵, h(x) = 3x + 2.
+
+    Example:
+      >>> float(chain_example(0.0))
+      32.0
+    """
     return (3 * x + 2) ** 5
 
 
 def chain_example_grad(x: jax.Array) -> jax.Array:
-    """Chain rule: f'(x) = g'(h(x))·h'(x) = 5(3x + 2)⁴·3 = 15(3x + 2)⁴."""
+    """Chain rule: f'(x) = g'(h(x))·h'(x) = 5(3x + 2)⁴·3 = 15(3x + 2)⁴.
+
+    Example:
+      >>> float(chain_example_grad(0.0))
+      240.0
+    """
     return 15 * (3 * x + 2) ** 4
 
 
 def two_variable(v: jax.Array) -> jax.Array:
-    """f(x, y) = x² + 3xy + y² for v = (x, y)."""
+    """f(x, y) = x² + 3xy + y² for v = (x, y).
+
+    Example:
+      >>> float(two_variable(jnp.array([1.0, 2.0])))
+      11.0
+    """
     x, y = v[..., 0], v[..., 1]
     return x * x + 3 * x * y + y * y
 
 
 def two_variable_grad(v: jax.Array) -> jax.Array:
-    """Partials: ∂f/∂x = 2x + 3y, ∂f/∂y = 3x + 2y."""
+    """Partials: ∂f/∂x = 2x + 3y, ∂f/∂y = 3x + 2y.
+
+    Example:
+      >>> two_variable_grad(jnp.array([1.0, 2.0])).tolist()
+      [8.0, 7.0]
+    """
     x, y = v[..., 0], v[..., 1]
     return jnp.stack([2 * x + 3 * y, 3 * x + 2 * y], axis=-1)
 
 
 def squared_norm(v: jax.Array) -> jax.Array:
-    """f(v) = Σ vᵢ² (x² + y² in two dimensions)."""
+    """f(v) = Σ vᵢ² (x² + y² in two dimensions).
+
+    Example:
+      >>> float(squared_norm(jnp.array([3.0, 4.0])))
+      25.0
+    """
     return jnp.sum(v * v)
 
 
 def squared_norm_grad(v: jax.Array) -> jax.Array:
-    """∇‖v‖² = 2v; ∇(x² + y²) at (3, 4) = [6, 8]."""
+    """∇‖v‖² = 2v; ∇(x² + y²) at (3, 4) = [6, 8].
+
+    Example:
+      >>> squared_norm_grad(jnp.array([3.0, 4.0])).tolist()
+      [6.0, 8.0]
+    """
     return 2 * v
 
 
@@ -524,14 +626,26 @@ registry.register("calculus.examples.squared_norm", squared_norm, squared_norm_g
 # ------------------------------------------------- the chain rule on one sigmoid neuron
 
 def neuron_forward(params: dict, X: jax.Array) -> jax.Array:
-    """a = σ(z), z = X·w + b: one sigmoid neuron on a batch X of shape (n, d)."""
+    """a = σ(z), z = X·w + b: one sigmoid neuron on a batch X of shape (n, d).
+
+    Example:
+      >>> params = {"w": jnp.array([1.0, -1.0]), "b": jnp.array(0.0)}
+      >>> neuron_forward(params, jnp.array([[2.0, 2.0], [0.0, 0.0]])).tolist()
+      [0.5, 0.5]
+    """
     return explog.sigmoid(X @ params["w"] + params["b"])
 
 
 def neuron_loss(params: dict, X: jax.Array, y: jax.Array) -> jax.Array:
     """Binary cross-entropy L = −(1/n) Σ [y log a + (1 − y) log(1 − a)], a = σ(z), computed
     from the logits z by :func:`losses.sigmoid_binary_cross_entropy`, so it never takes
-    log 0."""
+    log 0.
+
+    Example:
+      >>> params = {"w": jnp.array([0.0]), "b": jnp.array(0.0)}
+      >>> round(float(neuron_loss(params, jnp.array([[1.0]]), jnp.array([1.0]))), 6)  # ln 2
+      0.693147
+    """
     return losses.sigmoid_binary_cross_entropy(X @ params["w"] + params["b"], y)
 
 
@@ -547,6 +661,12 @@ def neuron_backward(params: dict, X: jax.Array, y: jax.Array) -> dict:
     The product ∂L/∂a · ∂a/∂z is written in its simplified form (a − y)/n: multiplying
     the two factors literally divides by a(1 − a), which underflows to 0 for a saturated
     neuron.
+
+    Example:
+      >>> params = {"w": jnp.array([0.0]), "b": jnp.array(0.0)}
+      >>> g = neuron_backward(params, jnp.array([[2.0]]), jnp.array([1.0]))
+      >>> g["w"].tolist(), float(g["b"])                # (a − y)·x, a − y with a = ½
+      ([-1.0], -0.5)
     """
     n = X.shape[0]
     a = neuron_forward(params, X)
@@ -567,9 +687,10 @@ registry.register("calculus.neuron.bce", neuron_loss, neuron_backward, _neuron_s
 
 __all__ = [
     "DERIVATIVE_TABLE", "DIFF_METHODS", "INTEGRATION_METHODS", "TOLERANCES", "FLOOR",
+    "monte_carlo_integrate",
     "GradcheckResult", "check_entry", "chain_example", "chain_example_grad",
     "convergence_order", "default_step", "derivative", "gradcheck", "gradient", "hessian",
     "integrate", "jacobian", "neuron_backward", "neuron_forward", "neuron_loss",
-    "relative_error", "relu", "relu_grad", "square", "square_grad", "squared_norm",
+    "relative_error", "square", "square_grad", "squared_norm",
     "squared_norm_grad", "two_variable", "two_variable_grad",
 ]

@@ -34,7 +34,13 @@ class Dataset(NamedTuple):
 
 def load_bundled(name: str) -> Dataset:
     """One of scikit-learn's bundled (offline) sets: diabetes, digits, iris,
-    breast_cancer, wine."""
+    breast_cancer, wine.
+
+    Example:
+      >>> ds = load_bundled("iris")
+      >>> print(ds.X.shape, ds.target_names)
+      (150, 4) ('setosa', 'versicolor', 'virginica')
+    """
     from sklearn import datasets as skd
 
     loaders = {
@@ -58,52 +64,145 @@ def load_bundled(name: str) -> Dataset:
 
 # --------------------------------------------------------------------------- synthetic
 
-def make_regression(seed: int, n: int, d: int, noise: float = 0.1,
+def _host_seed(key) -> int:
+    """A NumPy / scikit-learn seed from a ``jax.random`` key.
+
+    The key's words read as one big-endian integer, so ``jax.random.key(s)`` gives back
+    ``s`` (0 ≤ s < 2³²) and a run's data are those its config's seed always gave.
+
+    Raises:
+      TypeError: ``key`` is not a jax.random key (an integer seed, say).
+    """
+    import jax
+
+    if isinstance(key, int | np.integer) or not hasattr(key, "dtype"):
+        raise TypeError(f"expected a jax.random key (jax.random.key(seed)), got "
+                        f"{type(key).__name__}")
+    if jax.dtypes.issubdtype(key.dtype, jax.dtypes.prng_key):
+        key = jax.random.key_data(key)
+    words = np.asarray(key)
+    if words.dtype != np.uint32 or words.ndim != 1:
+        raise TypeError(f"expected a single jax.random key, got an array of dtype "
+                        f"{words.dtype} and shape {words.shape}")
+    seed = 0
+    for w in words.tolist():
+        seed = (seed << 32) | int(w)
+    return seed
+
+
+def _sklearn_state(key):
+    """scikit-learn's ``random_state`` for a key: the seed itself when it fits 32 bits."""
+    seed = _host_seed(key)
+    return seed if seed < 2**32 else np.random.RandomState(np.random.SeedSequence(seed)
+                                                           .generate_state(4))
+
+
+def make_regression(key, n: int, d: int, noise: float = 0.1,
                     bias: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Linear data with known weights: y = X·w + bias + noise·ε, X ~ N(0, 1).
 
-    Returns (X, y, w_true) where ``w_true`` has the bias last (matching
-    :func:`add_bias_column`).
+    Args:
+      key: a ``jax.random`` key (drawn on the host with NumPy, seeded from it).
+      n: rows. d: features. noise: the noise's standard deviation. bias: the intercept.
+
+    Returns:
+      (X, y, w_true) where ``w_true`` has the bias last (matching
+      :func:`add_bias_column`).
+
+    Example:
+      >>> import jax
+      >>> X, y, w = make_regression(jax.random.key(0), 5, 2)
+      >>> print(X.shape, y.shape, w.shape)
+      (5, 2) (5,) (3,)
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_host_seed(key))
     X = rng.standard_normal((n, d))
     w = rng.uniform(-2.0, 2.0, size=d)
     y = X @ w + bias + noise * rng.standard_normal(n)
     return X, y, np.append(w, bias)
 
 
-def make_moons(seed: int, n: int, noise: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaving half circles (scikit-learn's generator)."""
+def make_moons(key, n: int, noise: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles (scikit-learn's generator).
+
+    Args:
+      key: a ``jax.random`` key (seeds scikit-learn's generator).
+      n: points. noise: standard deviation of the Gaussian noise.
+
+    Returns:
+      (X (n, 2), y (n,) labels in {0, 1}).
+
+    Example:
+      >>> import jax
+      >>> X, y = make_moons(jax.random.key(0), 6)
+      >>> print(X.shape, sorted(set(y.tolist())))
+      (6, 2) [0, 1]
+    """
     from sklearn.datasets import make_moons as sk_moons
 
-    return sk_moons(n_samples=n, noise=noise, random_state=seed)
+    return sk_moons(n_samples=n, noise=noise, random_state=_sklearn_state(key))
 
 
-def make_circles(seed: int, n: int, noise: float = 0.05,
+def make_circles(key, n: int, noise: float = 0.05,
                  factor: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
-    """Two concentric circles (scikit-learn's generator)."""
+    """Two concentric circles (scikit-learn's generator).
+
+    Args:
+      key: a ``jax.random`` key (seeds scikit-learn's generator).
+      n: points. noise: standard deviation of the noise. factor: inner / outer radius.
+
+    Returns:
+      (X (n, 2), y (n,) labels in {0, 1}).
+
+    Example:
+      >>> import jax
+      >>> X, y = make_circles(jax.random.key(0), 6)
+      >>> print(X.shape, sorted(set(y.tolist())))
+      (6, 2) [0, 1]
+    """
     from sklearn.datasets import make_circles as sk_circles
 
-    return sk_circles(n_samples=n, noise=noise, factor=factor, random_state=seed)
+    return sk_circles(n_samples=n, noise=noise, factor=factor,
+                      random_state=_sklearn_state(key))
 
 
 # ------------------------------------------------------------------- splits and scaling
 
 def add_bias_column(X: np.ndarray) -> np.ndarray:
-    """Append a column of ones, so a weight vector's last entry is the intercept."""
+    """Append a column of ones, so a weight vector's last entry is the intercept.
+
+    Example:
+      >>> print(add_bias_column(np.array([[2.0], [3.0]])).tolist())
+      [[2.0, 1.0], [3.0, 1.0]]
+    """
     return np.concatenate([X, np.ones((X.shape[0], 1), X.dtype)], axis=1)
 
 
-def train_test_split(seed: int, *arrays: np.ndarray, test_fraction: float = 0.2,
+def train_test_split(key, *arrays: np.ndarray, test_fraction: float = 0.2,
                      stratify: np.ndarray | None = None) -> list[np.ndarray]:
     """Shuffle and split arrays along axis 0: returns [a_train, a_test, b_train, ...].
 
     With ``stratify`` (class labels), every class keeps its share in both parts.
+
+    Args:
+      key: a ``jax.random`` key (the shuffle runs on the host, seeded from it).
+      arrays: arrays with the same length along axis 0.
+      test_fraction: share of rows in the test part, in (0, 1).
+      stratify: class labels to stratify by, or None.
+
+    Returns:
+      [a_train, a_test, b_train, b_test, ...].
+
+    Example:
+      >>> import jax
+      >>> tr, te = train_test_split(jax.random.key(0), np.arange(10), test_fraction=0.3)
+      >>> print(len(tr), len(te), sorted(tr.tolist() + te.tolist()) == list(range(10)))
+      7 3 True
     """
     if not 0.0 < test_fraction < 1.0:
         raise UserError(f"test_fraction must be in (0, 1), got {test_fraction}")
     n = len(arrays[0])
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_host_seed(key))
     if stratify is None:
         perm = rng.permutation(n)
         n_test = max(1, int(round(n * test_fraction)))
@@ -145,7 +244,12 @@ class Standardizer(NamedTuple):
 
 
 def one_hot(labels: np.ndarray, num_classes: int) -> np.ndarray:
-    """Integer labels (n,) → one-hot rows (n, num_classes) of float."""
+    """Integer labels (n,) → one-hot rows (n, num_classes) of float.
+
+    Example:
+      >>> print(one_hot(np.array([0, 2]), 3).tolist())
+      [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    """
     labels = np.asarray(labels)
     return (labels[:, None] == np.arange(num_classes)[None, :]).astype(np.float64)
 
@@ -164,6 +268,13 @@ def read_labeled_text(path: str | Path) -> tuple[list[str], list[str]]:
 
     A first line whose label is ``label`` (any case) is a header and skipped. Blank lines
     are skipped; a non-blank line without a tab is an error naming its line number.
+
+    Example:
+      >>> import tempfile, pathlib
+      >>> f = pathlib.Path(tempfile.mkdtemp()) / "sms.tsv"
+      >>> _ = f.write_text("ham\\tsee you at 5\\nspam\\tWIN a prize now\\n")
+      >>> read_labeled_text(f)
+      (['ham', 'spam'], ['see you at 5', 'WIN a prize now'])
     """
     p = _check_file(path)
     try:
@@ -196,6 +307,13 @@ def read_idx(path: str | Path) -> np.ndarray:
     The header is two zero bytes, a type code, the number of dimensions, then one
     big-endian uint32 per dimension. Raises UserError for a file that is not IDX or is
     truncated.
+
+    Example:
+      >>> import tempfile, pathlib
+      >>> f = pathlib.Path(tempfile.mkdtemp()) / "labels.idx.gz"
+      >>> write_idx(f, np.array([7, 2, 1], np.uint8))
+      >>> print(read_idx(f).tolist())
+      [7, 2, 1]
     """
     p = _check_file(path)
     try:
@@ -223,7 +341,15 @@ def read_idx(path: str | Path) -> np.ndarray:
 
 def write_idx(path: str | Path, array: np.ndarray, compress: bool | None = None) -> None:
     """Write ``array`` (uint8, int8, int16, int32, float32 or float64) as an IDX file;
-    gzip-compressed when ``compress`` or when the name ends in ``.gz``."""
+    gzip-compressed when ``compress`` or when the name ends in ``.gz``.
+
+    Example:
+      >>> import tempfile, pathlib
+      >>> f = pathlib.Path(tempfile.mkdtemp()) / "images.idx"
+      >>> write_idx(f, np.zeros((2, 3, 3), np.uint8))
+      >>> print(read_idx(f).shape, f.stat().st_size)   # 4 + 3·4 header bytes + 18
+      (2, 3, 3) 34
+    """
     p = Path(path)
     codes = {np.dtype(np.uint8): 0x08, np.dtype(np.int8): 0x09, np.dtype(">i2"): 0x0B,
              np.dtype(">i4"): 0x0C, np.dtype(">f4"): 0x0D, np.dtype(">f8"): 0x0E}
@@ -288,8 +414,12 @@ def read_table(path: str | Path, delimiter: str | None = None) -> Table:
     header; at least one row. Blank lines are skipped. Errors name the file and line.
 
     Example:
-      >>> t = read_table("iris.csv")
-      >>> X = t.numeric(["sepal length", "sepal width"]); labels = t.column("species")
+      >>> import tempfile, pathlib
+      >>> f = pathlib.Path(tempfile.mkdtemp()) / "iris.csv"
+      >>> write_table(f, ["sepal length", "species"], [(5.1, "setosa"), (7.0, "versicolor")])
+      >>> t = read_table(f)
+      >>> print(t.columns, t.numeric(["sepal length"]).ravel().tolist(), t.column("species"))
+      ('sepal length', 'species') [5.1, 7.0] ['setosa', 'versicolor']
     """
     import csv
 
@@ -324,7 +454,15 @@ def read_table(path: str | Path, delimiter: str | None = None) -> Table:
 def write_table(path: str | Path, columns: list[str] | tuple[str, ...], rows,
                 delimiter: str | None = None) -> None:
     """Write a header and rows (any values, written with ``str``; floats with ``repr``
-    so they read back exactly) as CSV, or TSV for a ``.tsv`` name."""
+    so they read back exactly) as CSV, or TSV for a ``.tsv`` name.
+
+    Example:
+      >>> import tempfile, pathlib
+      >>> f = pathlib.Path(tempfile.mkdtemp()) / "t.tsv"
+      >>> write_table(f, ["x", "y"], [(1, 0.1)])
+      >>> print(repr(f.read_text()))
+      'x\\ty\\n1\\t0.1\\n'
+    """
     import csv
 
     p = Path(path)

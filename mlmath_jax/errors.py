@@ -16,6 +16,23 @@ class ConfigError(UserError):
     """A config file or ``--set`` override that cannot be run."""
 
 
+class WriteError(UserError):
+    """An output file could not be written (disk full, no permission); the message names
+    the file. The run that was writing it ends with status ``error``, never ``ok``."""
+
+
+def write_error(path, exc: OSError) -> WriteError:
+    """A :class:`WriteError` naming ``path`` from the ``OSError`` a write raised.
+
+    Example:
+      >>> import errno, os
+      >>> e = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+      >>> print(write_error("runs/x/summary.json", e))
+      runs/x/summary.json: cannot write: No space left on device
+    """
+    return WriteError(f"{path}: cannot write: {exc.strerror or exc}")
+
+
 class Diverged(RuntimeError):
     """A loss became NaN or infinite; the run stops instead of reporting wrong numbers.
 

@@ -35,6 +35,7 @@ Both manual backward passes equal ``jax.grad`` (tests/test_nn.py) and are regist
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -49,22 +50,71 @@ Params = list[dict[str, jax.Array]]
 
 
 def relu(z: jax.Array) -> jax.Array:
-    """ReLU(z) = max(0, z)."""
-    return jnp.maximum(z, jnp.zeros_like(z))
+    """ReLU(z) = max(0, z).
+
+    Written as ``where(z <= 0, 0, z)`` so that its automatic derivative takes the
+    subgradient 0 at z = 0, as :func:`relu_grad` and ``jax.nn.relu`` do (``jnp.maximum``
+    would split the tie and give ½); nan stays nan.
+
+    Args:
+      z: array of any shape.
+
+    Returns:
+      max(0, z), same shape and dtype.
+
+    Example:
+      >>> print(relu(jnp.array([-1.0, 0.0, 2.0])).tolist(), float(jax.grad(relu)(0.0)))
+      [0.0, 0.0, 2.0] 0.0
+    """
+    z = jnp.asarray(z)
+    return jnp.where(z <= 0, jnp.zeros_like(z), z)
 
 
 def relu_grad(z: jax.Array) -> jax.Array:
-    """ReLU'(z) = 1 for z > 0, else 0 (the subgradient 0 is taken at z = 0, as jax.nn)."""
+    """ReLU'(z) = 1 for z > 0, else 0 (the subgradient 0 is taken at z = 0, as jax.nn).
+
+    Args:
+      z: array of any shape.
+
+    Returns:
+      The derivative, same shape and dtype.
+
+    Example:
+      >>> print(relu_grad(jnp.array([-1.0, 0.0, 2.0])).tolist())
+      [0.0, 0.0, 1.0]
+    """
     return jnp.where(z > 0, jnp.ones_like(z), jnp.zeros_like(z))
 
 
 def tanh(z: jax.Array) -> jax.Array:
-    """tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z))."""
+    """tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z)).
+
+    Args:
+      z: array of any shape.
+
+    Returns:
+      tanh(z), same shape and dtype.
+
+    Example:
+      >>> print(round(float(tanh(1.0)), 6))
+      0.761594
+    """
     return jnp.tanh(z)
 
 
 def tanh_grad(z: jax.Array) -> jax.Array:
-    """tanh'(z) = 1 − tanh²(z)."""
+    """tanh'(z) = 1 − tanh²(z).
+
+    Args:
+      z: array of any shape.
+
+    Returns:
+      The derivative, same shape and dtype.
+
+    Example:
+      >>> print(float(tanh_grad(0.0)))
+      1.0
+    """
     t = jnp.tanh(z)
     return 1.0 - t * t
 
@@ -93,30 +143,63 @@ def init_seed_network(key: jax.Array, n_in: int, n_hidden: int,
 
     Weights are Xavier-uniform (suited to sigmoid units), biases zero.
 
+    Args:
+      key: PRNG key.
+      n_in: inputs d. n_hidden: hidden units h.
+      dtype: parameter dtype.
+
+    Returns:
+      ``{"W1", "b1", "W2", "b2"}`` (parameters are a pytree the caller keeps).
+
     Example:
       >>> p = init_seed_network(jax.random.key(0), 2, 4)
-      >>> p["W1"].shape, p["W2"].shape
-      ((4, 2), (1, 4))
+      >>> print(p["W1"].shape, p["W2"].shape)
+      (4, 2) (1, 4)
     """
     k1, k2 = jax.random.split(key)
     return {"W1": _xavier(k1, n_hidden, n_in, dtype), "b1": jnp.zeros((n_hidden,), dtype),
             "W2": _xavier(k2, 1, n_hidden, dtype), "b2": jnp.zeros((1,), dtype)}
 
 
-def seed_forward(params: dict, X: jax.Array) -> dict[str, jax.Array]:
+class SeedForward(NamedTuple):
+    """Every intermediate of the seed network's forward pass on n examples.
+
+    Attributes:
+      z1: (n, h) hidden pre-activations Z₁ = X W₁ᵀ + b₁.
+      a1: (n, h) hidden activations σ(Z₁).
+      z2: (n,) output logits.
+      y_hat: (n,) output probabilities σ(z₂).
+    """
+
+    z1: jax.Array
+    a1: jax.Array
+    z2: jax.Array
+    y_hat: jax.Array
+
+
+def seed_forward(params: dict, X: jax.Array) -> SeedForward:
     """The seed's forward pass on the rows of X (n, d); returns every intermediate.
 
     z₁ = W₁x + b₁, a₁ = σ(z₁), z₂ = W₂a₁ + b₂, ŷ = σ(z₂) (row-wise: Z₁ = X W₁ᵀ + b₁).
 
+    Args:
+      params: from :func:`init_seed_network`. X: inputs (n, d).
+
     Returns:
-      ``{"z1": (n, h), "a1": (n, h), "z2": (n,), "y_hat": (n,)}``.
+      :class:`SeedForward` (z1, a1, z2, y_hat).
+
+    Example:
+      >>> p = init_seed_network(jax.random.key(0), 2, 4)
+      >>> f = seed_forward(p, jnp.array([[0., 0.], [0., 1.], [1., 0.], [1., 1.]]))
+      >>> print(f.a1.shape, [round(v, 4) for v in f.y_hat.tolist()])
+      (4, 4) [0.2448, 0.3316, 0.226, 0.3027]
     """
     W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
     z1 = X @ W1.T + b1[None, :]
     a1 = sigmoid(z1)
     z2 = (a1 @ W2.T)[:, 0] + b2[0]
     y_hat = sigmoid(z2)
-    return {"z1": z1, "a1": a1, "z2": z2, "y_hat": y_hat}
+    return SeedForward(z1, a1, z2, y_hat)
 
 
 def seed_loss(params: dict, X: jax.Array, y: jax.Array) -> jax.Array:
@@ -124,8 +207,20 @@ def seed_loss(params: dict, X: jax.Array, y: jax.Array) -> jax.Array:
 
     Computed from z₂ by :func:`losses.sigmoid_binary_cross_entropy` (log σ(z₂) and
     log(1 − σ(z₂)) = log σ(−z₂)), so a confident ŷ of exactly 0 or 1 never gives log 0.
+
+    Args:
+      params: from :func:`init_seed_network`. X: inputs (n, d). y: targets in {0, 1} (n,).
+
+    Returns:
+      A scalar.
+
+    Example:
+      >>> p = init_seed_network(jax.random.key(0), 2, 4)
+      >>> X = jnp.array([[0., 0.], [0., 1.], [1., 0.], [1., 1.]]); y = jnp.array([0., 1., 1., 0.])
+      >>> print(round(float(seed_loss(p, X, y)), 4))
+      0.808
     """
-    return losses.sigmoid_binary_cross_entropy(seed_forward(params, X)["z2"], y)
+    return losses.sigmoid_binary_cross_entropy(seed_forward(params, X).z2, y)
 
 
 def seed_backward(params: dict, X: jax.Array, y: jax.Array) -> tuple[jax.Array, dict]:
@@ -138,12 +233,16 @@ def seed_backward(params: dict, X: jax.Array, y: jax.Array) -> tuple[jax.Array, 
 
     Example:
       >>> X = jnp.array([[0., 0.], [0., 1.], [1., 0.], [1., 1.]]); y = jnp.array([0., 1., 1., 0.])
-      >>> loss, grads = seed_backward(init_seed_network(jax.random.key(0), 2, 4), X, y)
+      >>> p = init_seed_network(jax.random.key(0), 2, 4)
+      >>> loss, grads = seed_backward(p, X, y)
+      >>> auto = jax.grad(seed_loss)(p, X, y)
+      >>> print(bool(jnp.allclose(grads["W1"], auto["W1"], atol=1e-6)), grads["W2"].shape)
+      True (1, 4)
     """
     n = X.shape[0]
     W2 = params["W2"]
     f = seed_forward(params, X)
-    z1, a1, y_hat = f["z1"], f["a1"], f["y_hat"]
+    z1, a1, y_hat = f.z1, f.a1, f.y_hat
     loss = seed_loss(params, X, y)
 
     dL_dz2 = (y_hat - y) / n                      # ∂L/∂z₂ = ŷ − y (÷ n for the mean)
@@ -157,8 +256,20 @@ def seed_backward(params: dict, X: jax.Array, y: jax.Array) -> tuple[jax.Array, 
 
 
 def seed_predict(params: dict, X: jax.Array) -> jax.Array:
-    """Class 1 where ŷ ≥ 0.5 (z₂ ≥ 0), else 0, as int32."""
-    return (seed_forward(params, X)["z2"] >= 0).astype(jnp.int32)
+    """Class 1 where ŷ ≥ 0.5 (z₂ ≥ 0), else 0, as int32.
+
+    Args:
+      params: from :func:`init_seed_network`. X: inputs (n, d).
+
+    Returns:
+      (n,) int32 labels.
+
+    Example:
+      >>> p = init_seed_network(jax.random.key(0), 2, 4)
+      >>> print(seed_predict(p, jnp.array([[0., 0.], [1., 1.]])).tolist())   # untrained
+      [0, 0]
+    """
+    return (seed_forward(params, X).z2 >= 0).astype(jnp.int32)
 
 
 # ------------------------------------------------------------------------- general MLP
@@ -228,6 +339,11 @@ def mlp_forward(params: Params, x: jax.Array, activation: str = "relu") -> jax.A
 
     Returns:
       Logits (n, classes).
+
+    Example:
+      >>> p = init_mlp(jax.random.key(0), [4, 8, 3])
+      >>> print(mlp_forward(p, jnp.zeros((5, 4))).shape)
+      (5, 3)
     """
     return _forward_cache(params, x, activation)[0]
 
@@ -237,7 +353,17 @@ def mlp_loss(params: Params, x: jax.Array, labels: jax.Array,
     """Softmax cross-entropy, mean over examples: L = −(1/n) Σᵢ log softmax(zᵢ)[yᵢ].
 
     Args:
+      params: from :func:`init_mlp`. x: inputs (n, in).
       labels: integer class labels (n,).
+      activation: hidden activation.
+
+    Returns:
+      A scalar.
+
+    Example:
+      >>> p = init_mlp(jax.random.key(0), [4, 8, 3])
+      >>> print(round(float(mlp_loss(p, jnp.zeros((2, 4)), jnp.array([0, 1]))), 6))  # log 3
+      1.098612
     """
     logp = log_softmax(mlp_forward(params, x, activation))
     picked = jnp.take_along_axis(logp, labels[:, None].astype(jnp.int32), axis=1)
@@ -256,6 +382,9 @@ def mlp_backward(params: Params, x: jax.Array, labels: jax.Array,
       >>> p = init_mlp(jax.random.key(0), [4, 8, 3])
       >>> x = jnp.ones((5, 4)); y = jnp.array([0, 1, 2, 0, 1])
       >>> loss, grads = mlp_backward(p, x, y, "tanh")
+      >>> auto = jax.grad(mlp_loss)(p, x, y, "tanh")
+      >>> print(bool(jnp.allclose(grads[0]["W"], auto[0]["W"], atol=1e-6)), len(grads))
+      True 2
     """
     _, f_grad = _activation(activation)
     logits, inputs, pre = _forward_cache(params, x, activation)
@@ -275,7 +404,19 @@ def mlp_backward(params: Params, x: jax.Array, labels: jax.Array,
 
 
 def mlp_predict(params: Params, x: jax.Array, activation: str = "relu") -> jax.Array:
-    """The most probable class of each row (argmax of the logits), int32."""
+    """The most probable class of each row (argmax of the logits), int32.
+
+    Args:
+      params: from :func:`init_mlp`. x: inputs (n, in). activation: hidden activation.
+
+    Returns:
+      (n,) int32 class labels.
+
+    Example:
+      >>> p = init_mlp(jax.random.key(0), [4, 8, 3])
+      >>> print(mlp_predict(p, jnp.zeros((2, 4))).tolist())
+      [0, 0]
+    """
     return jnp.argmax(mlp_forward(params, x, activation), axis=-1).astype(jnp.int32)
 
 

@@ -10,7 +10,7 @@ them, and ``mlmath predict MODEL INPUT.csv`` runs the last ones)::
     classes, y = pipeline.encode_labels(y_text)
     ...train nn.mlp_loss with train.fit...
     model = pipeline.Model(params, features, "species", classes, mean, scale, "relu")
-    report = pipeline.classification_report(y_test, pipeline.predict(model, X_test), len(classes))
+    report = pipeline.classification_report(pipeline.predict(model, X_test), y_test, len(classes))
     pipeline.save_model("runs/model", model)
     labels, probs = pipeline.predict_table(pipeline.load_model("runs/model"), new_table)
 

@@ -52,7 +52,29 @@ _SKIP = ("mlmath_jax.cli", "mlmath_jax.runner", "mlmath_jax.__main__")
 
 def register(name: str, fn: Callable, manual: Callable, sample: Callable, *, wrt: int = 0,
              doc: str = "") -> Entry:
-    """Register ``manual`` as the hand-written derivative of ``fn`` (see module doc)."""
+    """Register ``manual`` as the hand-written derivative of ``fn`` (see module doc).
+
+    Args:
+      name: a unique dotted name, ``"<module>.<function>"``.
+      fn: the function. manual: its hand-written derivative (same arguments).
+      sample: ``sample(key, dtype)`` → an argument tuple inside the domain.
+      wrt: the argument the derivative is taken with respect to.
+      doc: the derivative's equation, one line.
+
+    Returns:
+      The :class:`Entry` stored.
+
+    Raises:
+      ValueError: ``name`` is taken by a function of another module.
+
+    Example:
+      >>> import jax, jax.numpy as jnp
+      >>> e = register("example.square", fn=lambda x: x * x, manual=lambda x: 2 * x,
+      ...              sample=lambda key, dtype: (jax.random.normal(key, (3,), dtype),))
+      >>> print(e.name, e.manual(jnp.array([1.0, 2.0])).tolist())
+      example.square [2.0, 4.0]
+      >>> _ = _REGISTRY.pop("example.square")
+    """
     entry = Entry(name=name, fn=fn, manual=manual, sample=sample, wrt=wrt, doc=doc)
     old = _REGISTRY.get(name)
     if old is not None and old.fn is not fn and old.manual is not manual:
@@ -70,6 +92,17 @@ def load_all(strict: bool = True) -> dict[str, str]:
     With ``strict=False`` a module that fails to import is skipped and reported in the
     returned ``{module: error}`` mapping (``mlmath gradcheck`` shows it as a failed
     row instead of crashing); with ``strict=True`` (the default) the error propagates.
+
+    Args:
+      strict: re-raise a module's import error (True) or report it (False).
+
+    Returns:
+      ``{module name: "ErrorType: message"}`` for the modules that failed (empty when
+      every module imported).
+
+    Example:
+      >>> print(load_all(strict=False))
+      {}
     """
     import mlmath_jax
 
@@ -89,7 +122,19 @@ def load_all(strict: bool = True) -> dict[str, str]:
 
 def entries(pattern: str | None = None, *, load: bool = True) -> list[Entry]:
     """All registered entries (after :func:`load_all` unless ``load=False``), optionally
-    filtered by a glob or substring ``pattern`` on the name, sorted by name."""
+    filtered by a glob or substring ``pattern`` on the name, sorted by name.
+
+    Args:
+      pattern: a glob (``"losses.*"``) or a substring (``"sigmoid"``), or None for all.
+      load: import every module first.
+
+    Returns:
+      A list of :class:`Entry`.
+
+    Example:
+      >>> print([e.name for e in entries("explog.*sigmoid")])
+      ['explog.log_sigmoid', 'explog.sigmoid']
+    """
     if load:
         load_all()
     items = sorted(_REGISTRY.values(), key=lambda e: e.name)

@@ -14,10 +14,11 @@ matches an optax schedule at every step (``tests/test_schedules.py``):
   cosine from α_peak to α_end over T − W — optax
   ``warmup_cosine_decay_schedule(α_init, α_peak, W, T, α_end)``.
 
-Example::
-
+Example:
     >>> from mlmath_jax import optim, schedules
     >>> opt = optim.sgd(schedules.cosine_decay(0.1, decay_steps=1000))
+    >>> print([round(float(schedules.cosine_decay(0.1, 1000)(t)), 4) for t in (0, 500, 1000)])
+    [0.1, 0.05, 0.0]
 """
 
 from __future__ import annotations
@@ -36,10 +37,15 @@ Schedule = Callable[[jax.Array], jax.Array]
 def constant(value: float) -> Schedule:
     """α_t = α₀ for every t.
 
-    Example::
+    Args:
+      value: α₀.
 
-      >>> constant(0.1)(7)
-      Array(0.1, dtype=float32)
+    Returns:
+      A schedule ``count -> α₀``.
+
+    Example:
+      >>> print(round(float(constant(0.1)(7)), 6))
+      0.1
     """
 
     def schedule(count):
@@ -56,10 +62,15 @@ def step_decay(init_value: float, step_size: int, decay_rate: float = 0.5) -> Sc
       step_size: s (> 0), steps between drops.
       decay_rate: γ, the factor per drop.
 
-    Example::
+    Returns:
+      A schedule ``count -> α``.
 
-      >>> step_decay(1.0, 10, 0.5)(25)  # two drops
-      Array(0.25, dtype=float32)
+    Raises:
+      ValueError: ``step_size`` ≤ 0.
+
+    Example:
+      >>> print(float(step_decay(1.0, 10, 0.5)(25)))  # two drops
+      0.25
     """
     if step_size <= 0:
         raise ValueError(f"step_size must be > 0, got {step_size}")
@@ -78,10 +89,15 @@ def exponential_decay(init_value: float, decay: float) -> Schedule:
       init_value: α₀.
       decay: λ ≥ 0, the decay rate per step.
 
-    Example::
+    Returns:
+      A schedule ``count -> α``.
 
-      >>> exponential_decay(1.0, 0.5)(2)  # e^(−1)
-      Array(0.36787945, dtype=float32)
+    Raises:
+      ValueError: ``decay`` < 0.
+
+    Example:
+      >>> print(round(float(exponential_decay(1.0, 0.5)(2)), 6))  # e^(−1)
+      0.367879
     """
     if decay < 0:
         raise ValueError(f"decay must be >= 0, got {decay}")
@@ -102,10 +118,15 @@ def cosine_decay(init_value: float, decay_steps: int, alpha: float = 0.0) -> Sch
       decay_steps: T (> 0).
       alpha: a, the final value as a fraction of α₀.
 
-    Example::
+    Returns:
+      A schedule ``count -> α``.
 
-      >>> cosine_decay(1.0, 100)(50)  # half way: (1 + cos(π/2))/2
-      Array(0.49999997, dtype=float32)
+    Raises:
+      ValueError: ``decay_steps`` ≤ 0.
+
+    Example:
+      >>> print(round(float(cosine_decay(1.0, 100)(50)), 6))  # half way: (1 + cos(π/2))/2
+      0.5
     """
     if decay_steps <= 0:
         raise ValueError(f"decay_steps must be > 0, got {decay_steps}")
@@ -135,10 +156,15 @@ def warmup_cosine(init_value: float, peak_value: float, warmup_steps: int, decay
       decay_steps: T > W.
       end_value: α_end.
 
-    Example::
+    Returns:
+      A schedule ``count -> α``.
 
-      >>> warmup_cosine(0.0, 1.0, 10, 110)(5)
-      Array(0.5, dtype=float32)
+    Raises:
+      ValueError: unless 0 ≤ ``warmup_steps`` < ``decay_steps``.
+
+    Example:
+      >>> print(float(warmup_cosine(0.0, 1.0, 10, 110)(5)))
+      0.5
     """
     if not 0 <= warmup_steps < decay_steps:
         raise ValueError(f"need 0 <= warmup_steps < decay_steps, got {warmup_steps}, "

@@ -9,13 +9,19 @@ How it runs:
 
 * ``log_every`` steps are fused into one compiled ``lax.scan`` (a *chunk*), so the host is
   visited only to log; at most two chunk lengths are ever compiled (the full chunk and a
-  shorter last one).
+  shorter last one). Every compiled program, the final whole-data loss included, takes
+  the data as an argument: nothing the caller passes is embedded in a program.
+* Compiled programs are cached for the process: a later ``fit`` with the same loss,
+  gradient function and optimizer (the same objects, or the same code with equal
+  closure values, e.g. a lambda rebuilt with the same arguments), the same static
+  settings and arguments of the same shapes, dtypes and shardings compiles nothing
+  (``compile_seconds`` is 0); :func:`compile_cache_stats` counts hits and misses.
 * Parameters and optimizer state are donated to each chunk, so a step updates them in
   place where the backend allows; the caller's own ``params`` are copied first and stay
   valid.
 * Full batch when ``batch_size`` is None (or not smaller than the data); otherwise
   mini-batches drawn without replacement from a fresh permutation each epoch, keyed by
-  ``key``. ``batch_size=1`` is stochastic gradient descent.
+  ``shuffle_key``. ``batch_size=1`` is stochastic gradient descent.
 * Gradients come from ``jax.value_and_grad(loss_fn)`` unless ``grad_fn(params, batch) ->
   (loss, grads)`` supplies a manual backward pass.
 * ``devices=k`` trains data-parallel: a 1-D :class:`jax.sharding.Mesh` named ``"data"``
@@ -32,13 +38,16 @@ How it runs:
 Conventions: ``losses[t]`` is the loss at the parameters after ``t`` updates (on the batch
 used for update ``t``; on the whole data for the last entry, ``losses[steps]``). A metrics
 record ``{"step": t, "loss": losses[t], ...}`` is logged for t = 0, log_every, 2·log_every,
-…, and ``steps``.
+…, and ``steps``; the records are also returned, in order, as ``FitResult.history``.
 """
 
 from __future__ import annotations
 
+import functools
 import time
+import types
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -66,8 +75,9 @@ class FitResult(NamedTuple):
     losses: np.ndarray      # (steps + 1,): losses[t] at the parameters after t updates
     trace: PyTree | None    # with record_params: parameters after t updates, (steps + 1, ...)
     steps: int              # updates applied
-    compile_seconds: float
-    run_seconds: float
+    compile_seconds: float  # compiling this call's programs (0 when all came from the cache)
+    run_seconds: float      # running the chunks, waiting for their losses included
+    history: tuple = ()     # the logged records: {"step", "loss", **eval_fn(params)} each
 
 
 def _leading_dim(data: PyTree) -> int:
@@ -91,6 +101,160 @@ def data_mesh(devices: int | None = None) -> Mesh:
         raise ValueError(f"devices = {devices} is not available: this process sees "
                          f"{len(available)} {jax.default_backend()} device(s)")
     return Mesh(np.asarray(available[:k]), ("data",))
+
+
+def _place(tree: PyTree, sharding: NamedSharding) -> PyTree:
+    """Put every array of ``tree`` on ``sharding``. Over several processes (after
+    ``jax.distributed.initialize``) the mesh holds devices of other hosts, which
+    ``device_put`` cannot reach: each process then builds its own shards from its copy of
+    the value (every process passes the same data and parameters)."""
+    if sharding.is_fully_addressable:
+        return jax.device_put(tree, sharding)
+
+    def one(x):
+        if isinstance(x, jax.Array) and x.sharding == sharding:
+            return x
+        if isinstance(x, jax.Array) and jax.dtypes.issubdtype(x.dtype, jax.dtypes.prng_key):
+            return jax.random.wrap_key_data(one(jax.random.key_data(x)),
+                                            impl=jax.random.key_impl(x))
+        host = np.asarray(x)
+        return jax.make_array_from_callback(host.shape, sharding, lambda idx: host[idx])
+
+    return jax.tree.map(one, tree)
+
+
+# --------------------------------------------------------------------------- compiled cache
+#
+# Compiled programs are kept per process, keyed by *what* they compute, so a second `fit`
+# of the same problem (a benchmark repeat, a tour, a notebook cell run again) compiles
+# nothing. Two functions count as the same when they are the same object, or when they
+# share their code object and their closures, defaults and partial arguments are equal
+# (compared recursively; an unhashable value such as an array is compared by identity).
+# So `lambda p, b: nn.mlp_loss(p, *b, act)` rebuilt with the same `act` hits the cache,
+# and `optax.adam(1e-3)` built twice is the same optimizer. Like `jax.jit`, the cache does
+# not notice a global name rebound after the first trace, nor an array closed over being
+# mutated in place (JAX arrays cannot be).
+
+_CACHE_SIZE = 64
+_cache: OrderedDict = OrderedDict()
+_stats = {"hits": 0, "misses": 0}
+
+
+class CacheInfo(NamedTuple):
+    """Counts of :func:`fit`'s compiled-program cache (see :func:`compile_cache_stats`)."""
+
+    hits: int       # programs reused from an earlier call in this process
+    misses: int     # programs compiled
+    size: int       # programs held now (at most 64, least recently used dropped first)
+
+
+def compile_cache_stats() -> CacheInfo:
+    """How often :func:`fit` reused a compiled chunk or final loss in this process.
+
+    Example:
+      >>> import optax, jax.numpy as jnp
+      >>> before = compile_cache_stats()
+      >>> f = lambda w: jnp.sum((w - 3.0) ** 2)
+      >>> _ = fit(f, jnp.zeros(2), optax.sgd(0.1), steps=20, log_every=10)
+      >>> again = fit(f, jnp.ones(2), optax.sgd(0.1), steps=20, log_every=10)
+      >>> after = compile_cache_stats()
+      >>> print(after.misses - before.misses, after.hits - before.hits, again.compile_seconds)
+      2 4 0.0
+
+    Two programs were compiled (a 10-step chunk and the final loss); the first fit reused
+    its chunk once, the second reused all three calls.
+    """
+    return CacheInfo(_stats["hits"], _stats["misses"], len(_cache))
+
+
+def clear_cache() -> None:
+    """Forget every compiled program of :func:`fit` (the counts of :func:`compile_cache_stats`
+    restart at zero).
+
+    Example:
+      >>> clear_cache(); print(compile_cache_stats())
+      CacheInfo(hits=0, misses=0, size=0)
+    """
+    _cache.clear()
+    _stats.update(hits=0, misses=0)
+
+
+class _Id:
+    """A cache-key part compared by identity; it holds its object, so the id stays valid."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def __hash__(self):
+        return id(self.obj)
+
+    def __eq__(self, other):
+        return isinstance(other, _Id) and other.obj is self.obj
+
+
+def _fingerprint(obj, depth: int = 0):
+    """A hashable stand-in for ``obj`` that is equal for functions computing the same thing
+    (same code, equal closure values), see the note above."""
+    if depth > 8:
+        return _Id(obj)
+    nxt = depth + 1
+    if isinstance(obj, types.FunctionType):
+        cells = []
+        for cell in obj.__closure__ or ():
+            try:
+                cells.append(_fingerprint(cell.cell_contents, nxt))
+            except ValueError:  # an empty cell
+                cells.append(None)
+        return ("fn", obj.__code__, _fingerprint(obj.__defaults__, nxt),
+                _fingerprint(obj.__kwdefaults__, nxt), tuple(cells))
+    if isinstance(obj, functools.partial):
+        return ("partial", _fingerprint(obj.func, nxt), _fingerprint(obj.args, nxt),
+                _fingerprint(obj.keywords, nxt))
+    if isinstance(obj, types.MethodType):
+        return ("method", _fingerprint(obj.__func__, nxt), _fingerprint(obj.__self__, nxt))
+    if isinstance(obj, tuple):  # NamedTuples too (an optax GradientTransformation)
+        return (type(obj), tuple(_fingerprint(x, nxt) for x in obj))
+    if isinstance(obj, list):
+        return ("list", tuple(_fingerprint(x, nxt) for x in obj))
+    if isinstance(obj, dict):
+        try:
+            return ("dict", tuple(sorted((k, _fingerprint(v, nxt)) for k, v in obj.items())))
+        except TypeError:
+            return _Id(obj)
+    try:
+        hash(obj)
+    except TypeError:
+        return _Id(obj)
+    return obj
+
+
+def _signature(*trees) -> tuple:
+    """Structure, abstract types and shardings of the arguments of a compiled call."""
+    leaves, treedef = jax.tree.flatten(trees)
+    return treedef, tuple((jax.typeof(x), getattr(x, "sharding", None)) for x in leaves)
+
+
+def _compiled(key: tuple, build: Callable, args: tuple) -> tuple[Any, float]:
+    """The compiled program for ``key`` (built by ``build()``, lowered for ``args``), and
+    the seconds spent compiling it now (0 on a cache hit)."""
+    key = (*key, jax.config.jax_enable_x64, _signature(*args))
+    if key in _cache:
+        _stats["hits"] += 1
+        _cache.move_to_end(key)
+        return _cache[key], 0.0
+    start = time.perf_counter()
+    program = build().lower(*args).compile()
+    seconds = time.perf_counter() - start
+    _stats["misses"] += 1
+    _cache[key] = program
+    if len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return program, seconds
+
+
+# --------------------------------------------------------------------------- the programs
 
 
 def _make_chunk(loss_fn, grad_fn, optimizer, *, has_data: bool, batch_size: int | None,
@@ -136,6 +300,21 @@ def _make_chunk(loss_fn, grad_fn, optimizer, *, has_data: bool, batch_size: int 
                    out_shardings=replicated)
 
 
+def _make_final_loss(loss_fn, *, has_data: bool, data_sharding, mesh: Mesh):
+    """``final(params, data)``: the loss on all the data, the data an argument (a closure
+    would embed it in the program as a constant)."""
+    replicated = NamedSharding(mesh, P())
+
+    def final(params, data):
+        return loss_fn(params, data) if has_data else loss_fn(params)
+
+    return jax.jit(final, in_shardings=(replicated, data_sharding if has_data else replicated),
+                   out_shardings=replicated)
+
+
+# --------------------------------------------------------------------------- fit
+
+
 def fit(
     loss_fn: Callable,
     params: PyTree,
@@ -145,7 +324,7 @@ def fit(
     steps: int,
     log_every: int = 100,
     batch_size: int | None = None,
-    key: jax.Array | None = None,
+    shuffle_key: jax.Array | None = None,
     grad_fn: Callable | None = None,
     record_params: bool = False,
     eval_fn: Callable[[PyTree], dict] | None = None,
@@ -164,7 +343,8 @@ def fit(
       steps: number of updates (>= 1).
       log_every: steps fused per compiled chunk, and the logging interval.
       batch_size: mini-batch size; None for full batch.
-      key: PRNG key for mini-batch shuffling (required with ``batch_size``).
+      shuffle_key: PRNG key for mini-batch shuffling, required with ``batch_size`` and
+        unused without it (full-batch training draws nothing, so no key is hidden).
       grad_fn: optional manual ``grad_fn(params, batch) -> (loss, grads)``.
       record_params: also return every step's parameters in ``trace``.
       eval_fn: optional ``eval_fn(params) -> {name: float}`` logged with each record
@@ -176,10 +356,19 @@ def fit(
         them. None: one device.
 
     Returns:
-      A :class:`FitResult`.
+      A :class:`FitResult`; its ``history`` holds the logged records.
 
     Raises:
       Diverged: the loss became NaN or infinite; ``.result`` holds what ran before.
+
+    Example:
+      >>> import optax, jax.numpy as jnp
+      >>> res = fit(lambda w: jnp.sum((w - 3.0) ** 2), jnp.zeros(2), optax.sgd(0.25),
+      ...           steps=4, log_every=2)
+      >>> print(res.params.tolist(), res.losses.tolist())
+      [2.8125, 2.8125] [18.0, 4.5, 1.125, 0.28125, 0.0703125]
+      >>> print([(r["step"], r["loss"]) for r in res.history])
+      [(0, 18.0), (2, 1.125), (4, 0.0703125)]
     """
     if steps < 1:
         raise ValueError(f"steps must be >= 1, got {steps}")
@@ -192,9 +381,8 @@ def fit(
     if batch_size is not None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-        if key is None:
-            raise ValueError("mini-batch training needs a PRNG key")
-    key = key if key is not None else jax.random.key(0)
+        if shuffle_key is None:
+            raise ValueError("mini-batch training needs a PRNG key: pass shuffle_key")
     mesh = data_mesh(1 if devices is None else devices)
     k = mesh.devices.size
     per_step = batch_size if batch_size is not None else n
@@ -202,87 +390,110 @@ def fit(
         what = f"batch_size = {batch_size}" if batch_size is not None else f"{n} examples"
         raise ValueError(f"{what} cannot be split evenly over {k} devices; use a multiple "
                          f"of {k}")
-    sharded, replicated = NamedSharding(mesh, P("data")), NamedSharding(mesh, P())
+
+    # Place everything once. Full batch: the examples are split over the devices.
+    # Mini-batches: every device keeps the whole data and the drawn batch is split.
+    replicated = NamedSharding(mesh, P())
+    data_sharding = NamedSharding(mesh, P("data")) if batch_size is None else replicated
     if has_data:
-        # Full batch: the examples are split over the devices. Mini-batches: every device
-        # keeps the whole (host-sized) data and the drawn batch is split over them.
-        data = jax.device_put(jax.tree.map(jnp.asarray, data),
-                              sharded if batch_size is None else replicated)
-    params = jax.device_put(jax.tree.map(lambda a: jnp.array(a, copy=True), params),
-                            replicated)
-    opt_state = jax.device_put(optimizer.init(params), replicated)
-    key = jax.device_put(key, replicated)
-    perm = jax.device_put(jnp.arange(n), replicated)
+        data = _place(jax.tree.map(jnp.asarray, data), data_sharding)
+    params = _place(jax.tree.map(lambda a: jnp.array(a, copy=True), params), replicated)
+    opt_state = _place(optimizer.init(params), replicated)
+    # Full batch draws nothing; the chunk still takes a key argument, so give it a fixed
+    # placeholder that no step reads.
+    key = _place(shuffle_key if shuffle_key is not None else jax.random.key(0), replicated)
+    perm = _place(jnp.arange(n), replicated)
 
-    def full_loss(p):
-        return loss_fn(p, data) if has_data else loss_fn(p)
-
-    chunks: dict[int, Any] = {}
-    compile_seconds = 0.0
-    run_seconds = 0.0
-    losses: list[np.ndarray] = []
-    traces: list[PyTree] = []
-    t = 0
-
-    def log(step, loss, extra):
-        if ctx is not None:
-            ctx.log(step, loss=float(loss), **extra)
-
-    def partial_result(last_params, upto):
-        all_losses = np.concatenate(losses)[:upto] if losses else np.zeros((0,))
-        trace = None
-        if record_params and traces:
-            trace = jax.tree.map(lambda *xs: np.concatenate(xs)[:upto], *traces)
-        return FitResult(last_params, None, all_losses, trace, max(upto - 1, 0),
-                         compile_seconds, run_seconds)
-
+    what = (_fingerprint(loss_fn), _fingerprint(grad_fn), _fingerprint(optimizer))
+    static = dict(has_data=has_data, batch_size=batch_size, n=n, record_params=record_params,
+                  mesh=mesh)
+    log = _Log(ctx, eval_fn, record_params)
     progress = ctx.progress(steps, desc) if ctx is not None else None
+    t = 0
     try:
-        while t < steps:
+        while t < steps:  # one compiled chunk of `length` steps per turn
             length = min(log_every, steps - t)
-            extra = eval_fn(params) if eval_fn is not None else {}
-            if length not in chunks:
-                fn = _make_chunk(loss_fn, grad_fn, optimizer, has_data=has_data,
-                                 batch_size=batch_size, n=n, length=length,
-                                 record_params=record_params, mesh=mesh)
-                start = time.perf_counter()
-                chunks[length] = fn.lower(params, opt_state, jnp.int32(t), data, key,
-                                          perm).compile()
-                compile_seconds += time.perf_counter() - start
+            args = (params, opt_state, _place(jnp.int32(t), replicated), data, key, perm)
+            chunk, seconds = _compiled(
+                ("chunk", *what, length, *static.items()),
+                lambda length=length: _make_chunk(loss_fn, grad_fn, optimizer, length=length,
+                                                  **static), args)
+            log.compile_seconds += seconds
+            extra = log.evaluate(params)
             start = time.perf_counter()
-            params, opt_state, perm, chunk_losses, trace = chunks[length](
-                params, opt_state, jnp.int32(t), data, key, perm)
-            chunk_losses = np.asarray(jax.block_until_ready(chunk_losses))
-            run_seconds += time.perf_counter() - start
-            losses.append(chunk_losses)
-            if record_params:
-                traces.append(trace)
-            bad = ~np.isfinite(chunk_losses)
-            if bad.any():
-                i = int(np.argmax(bad))
-                if i > 0:
-                    log(t, chunk_losses[0], extra)
-                last = (jax.tree.map(lambda a, j=i - 1: a[j], trace)
-                        if record_params and i > 0 else None)
-                raise Diverged(t + i, partial_result(last, t + i))
-            log(t, chunk_losses[0], extra)
+            params, opt_state, perm, chunk_losses, trace = chunk(*args)
+            chunk_losses = np.asarray(chunk_losses)  # waits for the chunk
+            log.run_seconds += time.perf_counter() - start
+            log.chunk(t, chunk_losses, trace, extra)  # raises Diverged on a bad loss
             t += length
             if progress is not None:
                 progress.advance(length, loss=float(chunk_losses[-1]))
-        final = float(jax.jit(full_loss)(params))
-        losses.append(np.asarray([final], dtype=losses[-1].dtype))
-        if record_params:
-            traces.append(jax.tree.map(lambda a: np.asarray(a)[None], params))
-        if not np.isfinite(final):
-            raise Diverged(steps, partial_result(params, steps))
-        log(steps, final, eval_fn(params) if eval_fn is not None else {})
+        final_loss, seconds = _compiled(
+            ("final", what[0], has_data, mesh),
+            lambda: _make_final_loss(loss_fn, has_data=has_data, data_sharding=data_sharding,
+                                     mesh=mesh), (params, data))
+        log.compile_seconds += seconds
+        log.final(steps, params, float(final_loss(params, data)))
     finally:
         if progress is not None:
             progress.close()
         if ctx is not None:
-            ctx.add_timing(compile_seconds=compile_seconds, run_seconds=run_seconds, steps=t)
-    trace = None
-    if record_params:
-        trace = jax.tree.map(lambda *xs: np.concatenate([np.asarray(x) for x in xs]), *traces)
-    return FitResult(params, opt_state, np.concatenate(losses), trace, steps,
-                     compile_seconds, run_seconds)
+            ctx.add_timing(compile_seconds=log.compile_seconds,
+                           run_seconds=log.run_seconds, steps=t)
+    return log.result(params, opt_state, steps)
+
+
+class _Log:
+    """What :func:`fit` keeps on the host: losses, the params trace, the logged records
+    and the timings; it also forwards each record to the run context."""
+
+    def __init__(self, ctx, eval_fn, record_params: bool):
+        self.ctx, self.eval_fn, self.record_params = ctx, eval_fn, record_params
+        self.losses: list[np.ndarray] = []
+        self.traces: list[PyTree] = []
+        self.history: list[dict] = []
+        self.compile_seconds = 0.0
+        self.run_seconds = 0.0
+
+    def evaluate(self, params) -> dict:
+        return dict(self.eval_fn(params)) if self.eval_fn is not None else {}
+
+    def record(self, step: int, loss, extra: dict) -> None:
+        self.history.append({"step": int(step), "loss": float(loss), **extra})
+        if self.ctx is not None:
+            self.ctx.log(step, loss=float(loss), **extra)
+
+    def chunk(self, t: int, chunk_losses: np.ndarray, trace, extra: dict) -> None:
+        self.losses.append(chunk_losses)
+        if self.record_params:
+            self.traces.append(trace)
+        bad = ~np.isfinite(chunk_losses)
+        if bad.any():
+            i = int(np.argmax(bad))
+            if i > 0:
+                self.record(t, chunk_losses[0], extra)
+            last = (jax.tree.map(lambda a, j=i - 1: a[j], trace)
+                    if self.record_params and i > 0 else None)
+            raise Diverged(t + i, self.result(last, None, t + i, partial=True))
+        self.record(t, chunk_losses[0], extra)
+
+    def final(self, steps: int, params, loss: float) -> None:
+        self.losses.append(np.asarray([loss], dtype=self.losses[-1].dtype))
+        if self.record_params:
+            self.traces.append(jax.tree.map(lambda a: np.asarray(a)[None], params))
+        if not np.isfinite(loss):
+            raise Diverged(steps, self.result(params, None, steps, partial=True))
+        self.record(steps, loss, self.evaluate(params))
+
+    def result(self, params, opt_state, upto: int, partial: bool = False) -> FitResult:
+        """The result after ``upto`` updates (``partial``: the losses and trace cut to the
+        ``upto`` finite entries before a divergence)."""
+        cut = upto if partial else None
+        losses = np.concatenate(self.losses)[:cut] if self.losses else np.zeros((0,))
+        trace = None
+        if self.record_params and self.traces:
+            trace = jax.tree.map(lambda *xs: np.concatenate([np.asarray(x) for x in xs])[:cut],
+                                 *self.traces)
+        steps = max(upto - 1, 0) if partial else upto
+        return FitResult(params, opt_state, losses, trace, steps, self.compile_seconds,
+                         self.run_seconds, tuple(self.history))

@@ -29,20 +29,33 @@ def unit_circle(theta) -> tuple[jax.Array, jax.Array]:
     """The point (cos θ, sin θ) of the unit circle at angle θ (radians).
 
     Example:
-      >>> unit_circle(jnp.pi / 2)   # (≈0, 1)
+      >>> c, s = unit_circle(jnp.pi / 3)
+      >>> round(float(c), 6), round(float(s), 6)
+      (0.5, 0.866025)
     """
     theta = _float(theta)
     return jnp.cos(theta), jnp.sin(theta)
 
 
 def unit_circle_grad(theta) -> tuple[jax.Array, jax.Array]:
-    """d/dθ (cos θ, sin θ) = (−sin θ, cos θ): the tangent, the point turned by 90°."""
+    """d/dθ (cos θ, sin θ) = (−sin θ, cos θ): the tangent, the point turned by 90°.
+
+    Example:
+      >>> dc, ds = unit_circle_grad(0.0)
+      >>> float(dc), float(ds)
+      (-0.0, 1.0)
+    """
     theta = _float(theta)
     return -jnp.sin(theta), jnp.cos(theta)
 
 
 def rotation_matrix_grad(theta) -> jax.Array:
-    """dR/dθ = [[−sin θ, −cos θ], [cos θ, −sin θ]] = R(θ + π/2)."""
+    """dR/dθ = [[−sin θ, −cos θ], [cos θ, −sin θ]] = R(θ + π/2).
+
+    Example:
+      >>> rotation_matrix_grad(0.0).tolist()
+      [[-0.0, -1.0], [1.0, -0.0]]
+    """
     s, c = unit_circle_grad(theta)
     return jnp.stack([jnp.stack([s, -c], axis=-1), jnp.stack([c, s], axis=-1)], axis=-2)
 
@@ -57,14 +70,22 @@ def rotation_matrix(theta) -> jax.Array:
       Shape ``theta.shape + (2, 2)``; orthogonal with determinant 1.
 
     Example:
-      >>> rotation_matrix(jnp.pi / 2) @ jnp.array([1., 0.])   # ≈ [0, 1]
+      >>> jnp.round(rotation_matrix(jnp.pi / 2) @ jnp.array([1., 0.]), 6).tolist()
+      [0.0, 1.0]
     """
     c, s = unit_circle(theta)
     return jnp.stack([jnp.stack([c, -s], axis=-1), jnp.stack([s, c], axis=-1)], axis=-2)
 
 
 def rotate(points, theta) -> jax.Array:
-    """Rotate 2-D points (shape (..., 2)) counter-clockwise by θ about the origin."""
+    """Rotate 2-D points (shape (..., 2)) counter-clockwise by θ about the origin.
+
+    Each row p becomes R(θ)·p.
+
+    Example:
+      >>> jnp.round(rotate(jnp.array([[1., 0.], [0., 2.]]), jnp.pi / 2), 6).tolist()
+      [[0.0, 1.0], [-2.0, 0.0]]
+    """
     points = _float(points)
     return points @ rotation_matrix(jnp.asarray(theta, points.dtype)).T
 
@@ -87,7 +108,10 @@ def positional_encoding(num_positions: int, d_model: int, base: float = 10000.0,
       (num_positions, d_model) array. Row 0 is [0, 1, 0, 1, …].
 
     Example:
-      >>> positional_encoding(4, 6)[0]   # [0, 1, 0, 1, 0, 1]
+      >>> positional_encoding(4, 6)[0].tolist()
+      [0.0, 1.0, 0.0, 1.0, 0.0, 1.0]
+      >>> round(float(positional_encoding(4, 6)[1, 0]), 6)   # sin(1)
+      0.841471
     """
     if int(num_positions) < 1 or int(d_model) < 1:
         raise UserError(f"num_positions and d_model must be >= 1, got {num_positions}, "
@@ -101,7 +125,12 @@ def positional_encoding(num_positions: int, d_model: int, base: float = 10000.0,
 
 
 def dft_matrix(n: int, dtype=None) -> jax.Array:
-    """W[k, m] = e^(−2πi·km/n) (the exponent reduced mod n first, for accuracy)."""
+    """W[k, m] = e^(−2πi·km/n) (the exponent reduced mod n first, for accuracy).
+
+    Example:
+      >>> jnp.round(dft_matrix(2).real, 6).tolist()
+      [[1.0, 1.0], [1.0, -1.0]]
+    """
     dtype = dtype or jnp.result_type(complex)
     k = jnp.arange(n)
     km = (k[:, None] * k[None, :]) % n
@@ -116,7 +145,10 @@ def dft(x) -> jax.Array:
     X_k = Σₙ xₙ e^(−2πi·kn/N); equals ``jnp.fft.fft(x)`` (O(N²) instead of O(N log N)).
 
     Example:
-      >>> dft(jnp.array([1., 0., 0., 0.]))   # [1, 1, 1, 1]
+      >>> dft(jnp.array([1., 0., 0., 0.])).real.tolist()
+      [1.0, 1.0, 1.0, 1.0]
+      >>> jnp.round(dft(jnp.array([1., 2., 3., 4.])), 4).tolist()
+      [(10+0j), (-2+2j), (-2+0j), (-2-2j)]
     """
     x = jnp.asarray(x)
     cdtype = jnp.complex128 if x.dtype in (jnp.float64, jnp.complex128) else jnp.complex64
@@ -125,7 +157,12 @@ def dft(x) -> jax.Array:
 
 
 def idft(X) -> jax.Array:
-    """Inverse DFT: xₙ = (1/N) Σₖ X_k e^(+2πi·kn/N) = conj(W) X / N."""
+    """Inverse DFT: xₙ = (1/N) Σₖ X_k e^(+2πi·kn/N) = conj(W) X / N.
+
+    Example:
+      >>> jnp.round(idft(dft(jnp.array([1., 2., 3.]))).real, 5).tolist()
+      [1.0, 2.0, 3.0]
+    """
     X = jnp.asarray(X)
     cdtype = jnp.complex128 if X.dtype in (jnp.float64, jnp.complex128) else jnp.complex64
     X = X.astype(cdtype)
@@ -139,6 +176,10 @@ def square_wave(x, period: float = 2 * math.pi) -> jax.Array:
 
     Computed from the phase t = (x / period) mod 1, not from sin, whose rounding at
     x = ±period/2 (sin(π) ≈ −8.7e-8 in float32) would give ±1 at a jump.
+
+    Example:
+      >>> square_wave(jnp.array([1.0, jnp.pi, 4.0])).tolist()
+      [1.0, 0.0, -1.0]
     """
     x = _float(x)
     t = jnp.mod(x / period, 1.0)
@@ -163,7 +204,10 @@ def fourier_series(x, n_terms: int, period: float = 2 * math.pi) -> jax.Array:
       The partial sum at x, shaped like x.
 
     Example:
-      >>> fourier_series(jnp.pi / 2, 1000)   # ≈ 1
+      >>> round(float(fourier_series(jnp.pi / 2, 1000)), 3)
+      1.0
+      >>> round(float(fourier_series(jnp.pi / 2, 1)), 6)   # 4/π
+      1.27324
     """
     if int(n_terms) < 1:
         raise UserError(f"n_terms must be >= 1, got {n_terms}")
@@ -177,7 +221,12 @@ def fourier_series(x, n_terms: int, period: float = 2 * math.pi) -> jax.Array:
 def fourier_partial_sums(x, n_max: int, period: float = 2 * math.pi) -> jax.Array:
     """Every partial sum of the square wave's series at once: shape ``x.shape + (n_max,)``,
     entry [..., n − 1] equal to ``fourier_series(x, n)`` (a cumulative sum of the terms,
-    so one pass gives the whole error-vs-n curve)."""
+    so one pass gives the whole error-vs-n curve).
+
+    Example:
+      >>> jnp.round(fourier_partial_sums(jnp.pi / 2, 3), 4).tolist()
+      [1.2732, 0.8488, 1.1035]
+    """
     if int(n_max) < 1:
         raise UserError(f"n_max must be >= 1, got {n_max}")
     x = _float(x)

@@ -2,6 +2,10 @@
 
 import pytest
 
+# A helper script the distributed test starts as a subprocess, not a test module (it reads
+# its arguments at import).
+collect_ignore = ["_distributed_worker.py"]
+
 
 @pytest.fixture(scope="session")
 def browser():

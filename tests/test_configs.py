@@ -1,8 +1,9 @@
 """The tour: every config in configs/ runs with its [tour] budget and ends as it expects,
 and every page it writes (the index and each lesson) passes a real browser's checks.
 
-The tour runs once per test worker that needs it (the tests share the ``tour`` xdist
-group, so one worker runs them all).
+The tour runs once per test session (the tests share the ``tour`` xdist group, so one
+worker runs them all; the fixture is session-scoped because that worker may interleave
+other modules' tests, which would tear a module-scoped fixture down).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ ALL = find_configs(CONFIGS)
 pytestmark = pytest.mark.xdist_group("tour")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def tour(tmp_path_factory):
     tour_dir, rows, _ = run_tour(CONFIGS, tmp_path_factory.mktemp("tour"), quiet=True)
     return tour_dir, {r["config"]: r for r in rows}

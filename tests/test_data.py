@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jax
 import numpy as np
 import pytest
 from sklearn import datasets as skd
@@ -24,7 +25,8 @@ def test_bundled_sets_match_scikit_learn(name):
 def test_stratified_split_keeps_class_shares():
     y = np.array([0] * 80 + [1] * 20)
     X = np.arange(100)[:, None]
-    X_tr, X_te, y_tr, y_te = data.train_test_split(0, X, y, test_fraction=0.25, stratify=y)
+    X_tr, X_te, y_tr, y_te = data.train_test_split(jax.random.key(0), X, y, test_fraction=0.25,
+                                                   stratify=y)
     assert len(y_te) == 25 and np.sum(y_te == 1) == 5
     assert sorted(np.concatenate([X_tr, X_te])[:, 0].tolist()) == list(range(100))
 

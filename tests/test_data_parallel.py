@@ -34,7 +34,7 @@ def test_eight_devices_available():
 @pytest.mark.parametrize("batch_size,grad_fn", [(16, None), (None, _manual)])
 def test_sharded_losses_equal_single_device(batch_size, grad_fn):
     params, data = _problem(jnp.float32)
-    kw = dict(steps=30, log_every=10, batch_size=batch_size, key=jax.random.key(1),
+    kw = dict(steps=30, log_every=10, batch_size=batch_size, shuffle_key=jax.random.key(1),
               grad_fn=grad_fn)
     one = train.fit(_loss, params, optax.adam(1e-2), data, devices=1, **kw)
     eight = train.fit(_loss, params, optax.adam(1e-2), data, devices=8, **kw)
@@ -50,7 +50,7 @@ def test_sharded_losses_equal_single_device(batch_size, grad_fn):
 def test_sharded_losses_float64():
     with jax.enable_x64(True):
         params, data = _problem(jnp.float64, n=60)  # 60 examples: batches of 32 are split
-        kw = dict(steps=20, log_every=20, batch_size=32, key=jax.random.key(2))
+        kw = dict(steps=20, log_every=20, batch_size=32, shuffle_key=jax.random.key(2))
         one = train.fit(_loss, params, optax.sgd(0.1), data, **kw)
         four = train.fit(_loss, params, optax.sgd(0.1), data, devices=4, **kw)
         assert one.losses.dtype == np.float64
@@ -61,7 +61,7 @@ def test_uneven_split_and_too_many_devices_are_refused():
     params, data = _problem(jnp.float32)
     with pytest.raises(ValueError, match="evenly over 8 devices"):
         train.fit(_loss, params, optax.sgd(0.1), data, steps=1, batch_size=12,
-                  key=jax.random.key(0), devices=8)
+                  shuffle_key=jax.random.key(0), devices=8)
     with pytest.raises(ValueError, match="not available"):
         train.data_mesh(64)
 

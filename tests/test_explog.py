@@ -12,6 +12,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jax.scipy.special import logsumexp as jsp_logsumexp
 from scipy import stats
 
@@ -151,3 +153,45 @@ def test_registered_manual_derivatives_equal_jax_grad(name):
 def test_information_measures_accept_python_lists():
     assert float(explog.entropy([0.5, 0.5, 0.0])) == pytest.approx(1.0)
     assert float(explog.kl_divergence([0.5, 0.5], [0.5, 0.5])) == pytest.approx(0.0)
+
+
+# ------------------------------------------------- gradients at the boundary (issue 14)
+
+def test_prod_via_logs_gradient_at_a_zero_factor_is_exact():
+    x = jnp.array([2.0, 0.0, 3.0])
+    np.testing.assert_array_equal(jax.grad(explog.prod_via_logs)(x), jax.grad(jnp.prod)(x))
+
+
+@given(st.lists(st.sampled_from([0.0, 1.0, -1.0, 0.5, 2.0, -3.0]), min_size=1, max_size=6))
+@settings(max_examples=40, deadline=None)
+def test_prod_via_logs_gradient_matches_jnp_prod(values):
+    """Zeros (none, one or several), signs and magnitudes mixed: ∂Π/∂xⱼ = Π_{i≠j} xᵢ."""
+    x = jnp.asarray(values, jnp.float32)
+    np.testing.assert_allclose(explog.prod_via_logs(x), jnp.prod(x), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(jax.grad(explog.prod_via_logs)(x), jax.grad(jnp.prod)(x),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_cross_entropy_gradient_where_p_is_zero():
+    p, q = jnp.array([0.0, 1.0]), jnp.array([0.5, 0.5])
+    g = jax.grad(explog.cross_entropy, 0)(p, q)
+    np.testing.assert_allclose(g, -jnp.log(q), rtol=1e-6)   # [.693, .693]
+    np.testing.assert_allclose(jax.grad(explog.cross_entropy, 1)(p, q), [0.0, -2.0])
+    # the oracle: jax.scipy's xlogy gives the same gradient with respect to p
+    ref = jax.grad(lambda a: -jnp.sum(jax.scipy.special.xlogy(a, q)))(p)
+    np.testing.assert_allclose(g, ref, rtol=1e-6)
+    # and ∂/∂q stays finite (0) where p = q = 0
+    assert np.isfinite(jax.grad(explog.kl_divergence, 1)(p, jnp.array([0.0, 1.0]))).all()
+
+
+@given(st.floats(-1e6, 1e6), st.integers(2, 6), st.integers(0, 2**31 - 1))
+@settings(max_examples=30, deadline=None)
+def test_log_softmax_matches_jax_nn_at_large_offsets(offset, n, seed):
+    x = offset + jax.random.normal(jax.random.key(seed), (n,)) * 3
+    np.testing.assert_allclose(explog.log_softmax(x), jax.nn.log_softmax(x), rtol=1e-5,
+                               atol=1e-5)
+
+
+def test_log_softmax_of_a_constant_row_of_1e4():
+    x = jnp.full(5, 1e4)
+    np.testing.assert_allclose(explog.log_softmax(x), jax.nn.log_softmax(x), rtol=1e-6)

@@ -21,7 +21,7 @@ def blobs():
 @pytest.mark.parametrize("init", ["k-means++", "random"])
 def test_matches_sklearn_on_blobs(blobs, init):
     X, y = blobs
-    r = kmeans.kmeans(jnp.asarray(X), 3, key=jax.random.key(0), init=init, n_init=4)
+    r = kmeans.kmeans(jax.random.key(0), jnp.asarray(X), 3, init=init, n_init=4)
     sk = KMeans(3, n_init=4, random_state=0).fit(X)
     assert bool(r.converged)
     assert adjusted_rand_score(sk.labels_, np.asarray(r.labels)) == pytest.approx(1.0)
@@ -57,10 +57,10 @@ def test_plusplus_picks_distinct_data_points_and_empty_cluster_keeps_centre(blob
 
 def test_same_key_same_result_and_errors(blobs):
     X = jnp.asarray(blobs[0])
-    a = kmeans.kmeans(X, 3, key=jax.random.key(7))
-    b = kmeans.kmeans(X, 3, key=jax.random.key(7))
+    a = kmeans.kmeans(jax.random.key(7), X, 3)
+    b = kmeans.kmeans(jax.random.key(7), X, 3)
     np.testing.assert_array_equal(a.labels, b.labels)
     with pytest.raises(UserError, match="k = 0"):
-        kmeans.kmeans(X, 0, key=jax.random.key(0))
+        kmeans.kmeans(jax.random.key(0), X, 0)
     with pytest.raises(UserError, match="init"):
-        kmeans.kmeans(X, 2, key=jax.random.key(0), init="forgy")
+        kmeans.kmeans(jax.random.key(0), X, 2, init="forgy")

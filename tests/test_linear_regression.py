@@ -28,7 +28,7 @@ def test_manual_gradient_equals_autodiff(dtype, tol):
 
 def test_normal_equation_and_lstsq_match_numpy():
     with jax.enable_x64(True):
-        X, y, w_true = data.make_regression(0, 100, 4, noise=0.01)
+        X, y, w_true = data.make_regression(jax.random.key(0), 100, 4, noise=0.01)
         Xb = jnp.asarray(data.add_bias_column(X))
         ref = np.linalg.lstsq(np.asarray(Xb), y, rcond=None)[0]
         np.testing.assert_allclose(linear.normal_equation(Xb, jnp.asarray(y)), ref, rtol=1e-10)

@@ -43,7 +43,8 @@ def test_logistic_gradient_is_the_seed_formula():
 
 def _fit_breast_cancer(l2):
     X, y = breast_cancer()
-    Xtr, Xte, ytr, yte = data.train_test_split(0, X, y, test_fraction=0.25, stratify=y)
+    Xtr, Xte, ytr, yte = data.train_test_split(jax.random.key(0), X, y, test_fraction=0.25,
+                                               stratify=y)
     sc = data.Standardizer.fit(Xtr)
     Xtr, Xte = (data.add_bias_column(sc.transform(a)) for a in (Xtr, Xte))
     with jax.enable_x64(True):
@@ -75,7 +76,8 @@ def test_breast_cancer_matches_sklearn_and_beats_95_percent():
 
 def test_softmax_regression_on_digits_beats_95_percent():
     ds = data.load_bundled("digits")
-    Xtr, Xte, ytr, yte = data.train_test_split(0, ds.X / 16.0, ds.y, test_fraction=0.25,
+    Xtr, Xte, ytr, yte = data.train_test_split(jax.random.key(0), ds.X / 16.0, ds.y,
+                                               test_fraction=0.25,
                                                stratify=ds.y)
     Xtr, Xte = data.add_bias_column(Xtr), data.add_bias_column(Xte)
     W0 = jnp.zeros((Xtr.shape[1], 10))

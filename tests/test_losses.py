@@ -9,6 +9,8 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlmath_jax import losses, registry
 
@@ -150,3 +152,27 @@ def test_jit_and_vmap():
     np.testing.assert_allclose(
         jax.jit(losses.softmax_cross_entropy_with_integer_labels)(pred, labels),
         losses.softmax_cross_entropy_with_integer_labels(pred, labels), rtol=1e-6)
+
+
+@given(st.lists(st.integers(-3, 3), min_size=1, max_size=8),
+       st.lists(st.integers(-3, 3), min_size=8, max_size=8))
+@settings(max_examples=25, deadline=None)
+def test_mae_subgradient_at_ties_agrees_with_jax_grad(pred, target):
+    """Integer-valued inputs make ties (ŷ = y) frequent: manual and automatic agree on the
+    subgradient 0 there, and on sign(ŷ − y)/N elsewhere."""
+    p = jnp.asarray(pred, jnp.float32)
+    y = jnp.asarray(target[: len(pred)], jnp.float32)
+    auto = jax.grad(losses.mae)(p, y)
+    np.testing.assert_array_equal(losses.mae_grad(p, y), auto)
+    np.testing.assert_array_equal(auto, np.sign(np.asarray(p) - np.asarray(y)) / len(pred))
+    np.testing.assert_allclose(losses.mae(p, y), np.mean(np.abs(np.asarray(p) - y)))
+
+
+@given(st.floats(1.0, 1e6), st.integers(2, 6), st.integers(0, 2**31 - 1))
+@settings(max_examples=20, deadline=None)
+def test_softmax_cross_entropy_with_huge_logits_matches_optax(scale, classes, seed):
+    z = jax.random.normal(jax.random.key(seed), (3, classes)) * scale
+    y = jax.nn.one_hot(jnp.arange(3) % classes, classes)
+    np.testing.assert_allclose(losses.softmax_cross_entropy(z, y),
+                               jnp.mean(optax.losses.softmax_cross_entropy(z, y)),
+                               rtol=1e-5, atol=1e-6)

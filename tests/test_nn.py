@@ -25,9 +25,9 @@ def test_seed_network_forward_matches_jax_nn():
     f = nn.seed_forward(p, X)
     a1 = jax.nn.sigmoid(X @ p["W1"].T + p["b1"][None, :])
     y_hat = jax.nn.sigmoid(a1 @ p["W2"][0] + p["b2"][0])
-    np.testing.assert_allclose(f["y_hat"], y_hat, rtol=1e-6)
+    np.testing.assert_allclose(f.y_hat, y_hat, rtol=1e-6)
     y = jnp.array([0.0, 1.0, 1.0, 0.0, 1.0])
-    ref = optax.sigmoid_binary_cross_entropy(f["z2"], y).mean()
+    ref = optax.sigmoid_binary_cross_entropy(f.z2, y).mean()
     np.testing.assert_allclose(nn.seed_loss(p, X, y), ref, rtol=1e-6)
 
 
@@ -130,3 +130,13 @@ def test_xor_config_reaches_full_accuracy(tmp_path):
     assert m["manual_grad_rel_err"] < 1e-5  # float32
     y_hat = np.asarray(m["outputs"])
     assert np.all((y_hat > 0.5) == np.array([False, True, True, False]))
+
+
+def test_relu_subgradient_at_zero_agrees_with_jax_nn():
+    """ReLU'(0) = 0 for the manual derivative, jax.grad of ours and jax.nn.relu alike."""
+    z = jnp.array([-2.0, -0.0, 0.0, 1e-30, 3.0, jnp.nan])
+    auto = jax.vmap(jax.grad(nn.relu))(z)
+    ref = jax.vmap(jax.grad(jax.nn.relu))(z)
+    np.testing.assert_array_equal(auto[:5], ref[:5])
+    np.testing.assert_array_equal(nn.relu_grad(z)[:5], ref[:5])
+    np.testing.assert_array_equal(nn.relu(z), jax.nn.relu(z))  # nan stays nan

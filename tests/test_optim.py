@@ -27,7 +27,8 @@ from mlmath_jax import optim, schedules
 from mlmath_jax.errors import UserError
 
 STEPS = 1000
-TOL = {"float32": (1e-6, 1e-4), "float64": (1e-12, 1e-10)}  # (atol, rtol)
+TOL = {"float32": (1e-6, 1e-4), "float64": (1e-12, 1e-10),  # (atol, rtol)
+       "complex64": (1e-6, 1e-4), "complex128": (1e-12, 1e-10)}
 
 CASES = {
     "sgd": (lambda: optim.sgd(0.05), lambda: optax.sgd(0.05)),
@@ -66,7 +67,9 @@ def _problem(dtype):
     k = jax.random.split(jax.random.key(42), 5)
     shapes = {"w": (3, 4), "b": (4,), "s": ()}
     params = {n: jax.random.normal(k[0], s, dtype) * 2 for n, s in shapes.items()}
-    curv = {n: jax.random.uniform(k[1], s, dtype, 0.5, 2.0) for n, s in shapes.items()}
+    real = jnp.finfo(dtype).dtype  # the real dtype of a complex one
+    curv = {n: jax.random.uniform(k[1], s, real, 0.5, 2.0).astype(dtype)
+            for n, s in shapes.items()}
     target = {n: jax.random.normal(k[2], s, dtype) for n, s in shapes.items()}
     return params, curv, target, k[3]
 
@@ -121,6 +124,38 @@ def test_matches_optax_step_by_step(name, dtype):
         viol, mabs, mrel = max_diffs(mine(), ref(), dtype)
     assert viol <= 0.0, (f"{name} {dtype}: max |Δ| = {mabs:.3g}, max rel = {mrel:.3g} "
                          f"exceed {TOL[dtype]}")
+
+
+# Complex parameters: every optimizer whose state holds a second moment, and SGD.
+COMPLEX_CASES = ["sgd_momentum", "adagrad", "rmsprop", "rmsprop_eps_outside_momentum",
+                 "rmsprop_centered_bias_corrected", "adam", "adam_nesterov", "adamw",
+                 "adamw_nesterov"]
+CASES_COMPLEX = {**CASES, "adamw_nesterov": (
+    lambda: optim.adamw(0.01, weight_decay=0.1, nesterov=True),
+    lambda: optax.adamw(0.01, weight_decay=0.1, nesterov=True))}
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+@pytest.mark.parametrize("name", COMPLEX_CASES)
+def test_complex_parameters_match_optax_step_by_step(name, dtype):
+    """optax squares a complex gradient as |g|² = g·conj(g); so must we (g² would give
+    a different, silently wrong step)."""
+    mine, ref = CASES_COMPLEX[name]
+    with jax.enable_x64(dtype == "complex128"):
+        viol, mabs, mrel = max_diffs(mine(), ref(), dtype)
+    assert viol <= 0.0, (f"{name} {dtype}: max |Δ| = {mabs:.3g}, max rel = {mrel:.3g} "
+                         f"exceed {TOL[dtype]}")
+
+
+def test_complex_first_steps_are_optax_steps():
+    """The issue's two cases: Adam on 1 + 2j and AdaGrad on g = 2j."""
+    p = jnp.array([1 + 2j], jnp.complex64)
+    for mine, ref in [(optim.adam(0.1), optax.adam(0.1)),
+                      (optim.adagrad(0.1), optax.adagrad(0.1))]:
+        u, _ = mine.update(p * 2j, mine.init(p))
+        r, _ = ref.update(p * 2j, ref.init(p))
+        np.testing.assert_allclose(u, r, rtol=1e-6)
+        assert abs(complex(u[0])) > 0.04
 
 
 def adam_without_bias_correction(learning_rate, b1=0.9, b2=0.999, eps=1e-8):

@@ -61,17 +61,17 @@ def test_classification_report_matches_sklearn():
     y_true = rng.integers(0, 4, 60)
     y_pred = np.where(rng.random(60) < 0.7, y_true, rng.integers(0, 4, 60))
     y_pred[y_pred == 3] = 2  # class 3 never predicted: precision 0 by convention
-    r = pipeline.classification_report(y_true, y_pred, 4)
-    np.testing.assert_array_equal(r["confusion"], skm.confusion_matrix(y_true, y_pred,
+    r = pipeline.classification_report(y_pred, y_true, 4)
+    np.testing.assert_array_equal(r.confusion, skm.confusion_matrix(y_true, y_pred,
                                                                        labels=range(4)))
     p, rc, f1, sup = skm.precision_recall_fscore_support(y_true, y_pred, labels=range(4),
                                                          zero_division=0)
-    np.testing.assert_allclose(r["precision"], p)
-    np.testing.assert_allclose(r["recall"], rc)
-    np.testing.assert_allclose(r["f1"], f1)
-    np.testing.assert_array_equal(r["support"], sup)
-    assert r["accuracy"] == pytest.approx(skm.accuracy_score(y_true, y_pred))
-    assert r["macro_f1"] == pytest.approx(skm.f1_score(y_true, y_pred, average="macro"))
+    np.testing.assert_allclose(r.precision, p)
+    np.testing.assert_allclose(r.recall, rc)
+    np.testing.assert_allclose(r.f1, f1)
+    np.testing.assert_array_equal(r.support, sup)
+    assert r.accuracy == pytest.approx(skm.accuracy_score(y_true, y_pred))
+    assert r.macro_f1 == pytest.approx(skm.f1_score(y_true, y_pred, average="macro"))
 
 
 def test_schema_check_and_labels(tmp_path):

@@ -60,7 +60,7 @@ def test_minibatch_epochs_visit_every_example_once():
         return -jnp.sum(p * jnp.sum(batch[0]))
 
     res = train.fit(loss_fn, jnp.zeros(1), optax.sgd(1.0), (X,), steps=6, log_every=3,
-                    batch_size=bs, key=jax.random.key(3), record_params=True)
+                    batch_size=bs, shuffle_key=jax.random.key(3), record_params=True)
     increments = np.diff(np.asarray(res.trace)[:, 0])  # = batch sums, step by step
     seen = increments.reshape(2, 3).sum(axis=1)  # two epochs of three batches
     np.testing.assert_allclose(seen, [X.sum(), X.sum()])
@@ -105,3 +105,61 @@ def test_steps_not_multiple_of_log_every_and_float64():
         assert res.params.dtype == jnp.float64 and res.losses.shape == (24,)
         w = np.linalg.lstsq(np.c_[X, np.ones(len(X))], y, rcond=None)[0]
         assert res.losses[-1] < res.losses[0] and w.shape == (4,)
+
+
+def test_no_data_constant_in_any_compiled_program():
+    """The data (here 4000×784 float32, 12.5 MB) is an argument of the chunk and of the
+    final loss, never a constant: every compiled program's text stays small."""
+    train.clear_cache()
+    rng = np.random.default_rng(0)
+    X = jnp.asarray(rng.standard_normal((4000, 784), dtype=np.float32))
+    y = jnp.asarray(rng.standard_normal(4000, dtype=np.float32))
+    f = lambda w, b: jnp.mean((b[0] @ w - b[1]) ** 2)
+    res = train.fit(f, jnp.zeros(784), optax.sgd(1e-3), (X, y), steps=2, log_every=2)
+    np.testing.assert_allclose(res.losses[-1], f(res.params, (X, y)), rtol=1e-5)
+    programs = list(train._cache.values())
+    assert len(programs) == 2  # the chunk and the final loss
+    for program in programs:
+        assert len(program.as_text()) < 200_000  # a 12.5 MB constant would print as MBs
+        assert any(getattr(a, "shape", None) == (4000, 784)
+                   for a in jax.tree.leaves(program.in_avals))
+
+
+def test_second_fit_reuses_the_compiled_programs():
+    X, y = problem()
+    train.clear_cache()
+    # A closure and an optimizer rebuilt with equal arguments are the same computation.
+    scaled = lambda c: (lambda w, b: c * loss(w, b))
+    first = train.fit(scaled(1.0), jnp.zeros(3), optax.adam(0.05), (X, y), steps=30,
+                      log_every=10)
+    misses = train.compile_cache_stats().misses
+    second = train.fit(scaled(1.0), jnp.ones(3), optax.adam(0.05), (2 * X, y), steps=30,
+                       log_every=10)
+    assert misses == 2 and train.compile_cache_stats().misses == misses  # nothing compiled again
+    assert first.compile_seconds > 0 and second.compile_seconds == 0.0
+    # The reused programs compute with the new data and parameters, not the old ones.
+    ref = train.fit(loss, jnp.ones(3), optax.adam(0.05), (2 * X, y), steps=30, log_every=10)
+    np.testing.assert_allclose(second.losses, ref.losses, rtol=1e-6)
+    assert not np.allclose(first.losses, second.losses)
+    misses = train.compile_cache_stats().misses
+    train.fit(scaled(2.0), jnp.ones(3), optax.adam(0.05), (X, y), steps=30, log_every=10)
+    assert train.compile_cache_stats().misses == misses + 2  # another closure value: recompiled
+    # A different learning rate or shape is another program.
+    misses = train.compile_cache_stats().misses
+    train.fit(scaled(1.0), jnp.zeros(3), optax.adam(0.01), (X, y), steps=30, log_every=10)
+    assert train.compile_cache_stats().misses == misses + 1  # the chunk (the final loss is shared)
+    train.fit(scaled(1.0), jnp.zeros(3), optax.adam(0.05), (X[:32], y[:32]), steps=30,
+              log_every=10)
+    assert train.compile_cache_stats().misses == misses + 3
+
+
+def test_history_holds_every_logged_record():
+    X, y = problem()
+    evals = iter(range(100))
+    res = train.fit(loss, jnp.zeros(3), optax.sgd(0.1), (X, y), steps=25, log_every=10,
+                    eval_fn=lambda p: {"n": next(evals), "w0": float(p[0])})
+    assert [r["step"] for r in res.history] == [0, 10, 20, 25]
+    np.testing.assert_allclose([r["loss"] for r in res.history], res.losses[[0, 10, 20, 25]],
+                               rtol=1e-6)
+    assert [r["n"] for r in res.history] == [0, 1, 2, 3]
+    assert res.history[-1]["w0"] == pytest.approx(float(res.params[0]))

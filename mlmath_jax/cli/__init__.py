@@ -11,6 +11,7 @@ status 2, with no traceback.
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import os
 import pkgutil
@@ -19,14 +20,23 @@ import sys
 from mlmath_jax.errors import UserError
 
 
-def _commands() -> dict:
+def _command_help(path: str) -> str:
+    """The module's ``HELP`` string, read from its source without importing it (importing a
+    command may import JAX; ``mlmath --help`` must not)."""
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read(), path)
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and node.targets[0].id == "HELP"):
+            return ast.literal_eval(node.value)
+    raise TypeError(f"{path}: a command module must define HELP as a string literal")
+
+
+def _commands() -> dict[str, str]:
+    """``{command name: module file}`` for every command module, none of them imported."""
     pkg = sys.modules[__name__]
-    out = {}
-    for info in pkgutil.iter_modules(pkg.__path__):
-        if info.name.startswith("_"):
-            continue
-        out[info.name] = importlib.import_module(f"{__name__}.{info.name}")
-    return out
+    return {info.name: os.path.join(info.module_finder.path, info.name + ".py")
+            for info in pkgutil.iter_modules(pkg.__path__) if not info.name.startswith("_")}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,7 +46,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {self.prog}: {message} (see `{self.prog} --help`)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The ``mlmath`` parser. Only the command named in ``argv`` is imported (for its
+    options); the others show their ``HELP`` read from source. ``argv=None`` imports all."""
     from mlmath_jax import __version__
 
     parser = _Parser(prog="mlmath", description="The mathematics of machine learning in JAX.")
@@ -44,10 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-cache", action="store_true",
                         help="turn off the persistent compilation cache for this command")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, module in sorted(_commands().items()):
-        p = sub.add_parser(name.replace("_", "-"), help=module.HELP, description=module.HELP)
-        module.add_arguments(p)
-        p.set_defaults(_main=module.main)
+    chosen = None if argv is None else next((t for t in argv if not t.startswith("-")), "")
+    for name, path in sorted(_commands().items()):
+        command = name.replace("_", "-")
+        if chosen is None or command == chosen:
+            module = importlib.import_module(f"{__name__}.{name}")
+            p = sub.add_parser(command, help=module.HELP, description=module.HELP)
+            module.add_arguments(p)
+            p.set_defaults(_main=module.main)
+        else:
+            sub.add_parser(command, help=_command_help(path), add_help=False)
     return parser
 
 
@@ -79,20 +97,28 @@ def _protect_expression(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
     # (no list() here: importing the `list` command binds that name in this package)
     argv = _protect_expression([*(sys.argv[1:] if argv is None else argv)])
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "_main", None):
         parser.print_help()
         return 2
     if args.no_cache:
         os.environ["MLMATH_CACHE_DIR"] = "off"
-    try:
-        from mlmath_jax._cache import enable_compilation_cache
+    from mlmath_jax.runner import signals
 
-        enable_compilation_cache()
-        return int(args._main(args) or 0)
+    signals.reset()
+    try:
+        with signals.installed():
+            from mlmath_jax._cache import enable_compilation_cache
+
+            enable_compilation_cache()
+            code = int(args._main(args) or 0)
+            # A SIGINT/SIGTERM whose KeyboardInterrupt something swallowed still ends the
+            # command as interrupted.
+            signals.check()
+            return code
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

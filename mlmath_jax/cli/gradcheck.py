@@ -62,7 +62,7 @@ def run_checks(dtype: str = "float32", only: str | None = None, samples: int = 3
             row = {"name": entry.name, "doc": entry.doc, "dtype": dtype,
                    "rtol_autodiff": rtol_ad, "rtol_numeric": rtol_fd}
             try:
-                r = calculus.check_entry(entry, key, dt, samples=samples)
+                r = calculus.check_entry(key, entry, dt, samples=samples)
             except Exception as exc:  # a broken entry is a failed check, not a crash
                 row.update(err_autodiff=None, err_numeric=None, status="error",
                            message=f"{type(exc).__name__}: {exc}".splitlines()[0])

@@ -1,8 +1,10 @@
-"""Models built from the concept modules, one submodule each::
+"""Models and applications built from the concept modules, one submodule each::
 
-    from mlmath_jax.models import linear
+    from mlmath_jax.models import linear, pca
 
-``linear``: linear regression (normal equation, least squares, MSE and its manual
-gradient). Later submodules follow the same pattern: plain functions of parameters and
-data, with manual gradients registered in :mod:`mlmath_jax.registry`.
+``linear`` and ``logistic`` regression, ``naive_bayes``, ``kmeans`` (Lloyd's algorithm),
+``pca`` (principal components), ``pagerank`` (power iteration on the Google matrix) and
+``spectral`` (spectral clustering). Each is plain functions of parameters and data,
+returning arrays or NamedTuples, with manual gradients registered in
+:mod:`mlmath_jax.registry` where there are any.
 """

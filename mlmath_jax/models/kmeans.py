@@ -14,7 +14,7 @@ points. ``n_init`` restarts run in parallel (``vmap``) and the lowest inertia wi
 Example::
 
     from mlmath_jax.models import kmeans
-    r = kmeans.kmeans(X, 3, key=jax.random.key(0))
+    r = kmeans.kmeans(jax.random.key(0), X, 3)
     r.labels, r.centroids, r.inertia
 """
 
@@ -34,8 +34,15 @@ INITS = ("k-means++", "random")
 
 
 class KMeansResult(NamedTuple):
-    """Attributes: centroids (k, d), labels (n,), inertia (Σ squared distances),
-    iterations, converged."""
+    """A k-means fit.
+
+    Attributes:
+      centroids: (k, d) cluster centres μⱼ.
+      labels: (n,) index of each point's nearest centre.
+      inertia: J = Σᵢ ‖xᵢ − μ_{c(i)}‖².
+      iterations: Lloyd rounds done.
+      converged: whether the centres moved less than the tolerance before the cap.
+    """
 
     centroids: jax.Array
     labels: jax.Array
@@ -45,19 +52,36 @@ class KMeansResult(NamedTuple):
 
 
 def sq_distances(X: jax.Array, centroids: jax.Array) -> jax.Array:
-    """(n, k) squared distances ‖xᵢ − μⱼ‖² (:func:`linalg.pairwise_sq_distances`)."""
+    """(n, k) squared distances ‖xᵢ − μⱼ‖² (:func:`linalg.pairwise_sq_distances`).
+
+    Example:
+      >>> sq_distances(jnp.array([[0., 0.], [2., 0.]]), jnp.array([[1., 0.]])).tolist()
+      [[1.0], [1.0]]
+    """
     return linalg.pairwise_sq_distances(X, centroids)
 
 
 def assign(X: jax.Array, centroids: jax.Array) -> tuple[jax.Array, jax.Array]:
-    """Nearest centre of each point: (labels (n,), squared distance to it (n,))."""
+    """Nearest centre of each point: (labels (n,), squared distance to it (n,)).
+
+    Example:
+      >>> labels, d2 = assign(jnp.array([[0.], [1.], [9.]]), jnp.array([[0.], [10.]]))
+      >>> labels.tolist(), d2.tolist()
+      ([0, 0, 1], [0.0, 1.0, 1.0])
+    """
     d = sq_distances(X, centroids)
     labels = jnp.argmin(d, axis=1)
     return labels, jnp.take_along_axis(d, labels[:, None], axis=1)[:, 0]
 
 
 def update(X: jax.Array, labels: jax.Array, centroids: jax.Array) -> jax.Array:
-    """μⱼ = mean of the points labelled j; a cluster with no points keeps μⱼ."""
+    """μⱼ = mean of the points labelled j; a cluster with no points keeps μⱼ.
+
+    Example:
+      >>> X = jnp.array([[0.], [2.], [9.]])
+      >>> update(X, jnp.array([0, 0, 0]), jnp.array([[1.], [5.]])).tolist()
+      [[3.6666667461395264], [5.0]]
+    """
     k = centroids.shape[0]
     one_hot = (labels[:, None] == jnp.arange(k)[None, :]).astype(X.dtype)   # (n, k)
     counts = jnp.sum(one_hot, axis=0)
@@ -67,13 +91,26 @@ def update(X: jax.Array, labels: jax.Array, centroids: jax.Array) -> jax.Array:
 
 
 def init_random(key: jax.Array, X: jax.Array, k: int) -> jax.Array:
-    """k distinct data points chosen uniformly."""
+    """k distinct data points chosen uniformly.
+
+    Example:
+      >>> X = jnp.array([[0.], [1.], [2.], [3.]])
+      >>> C = init_random(jax.random.key(0), X, 2)
+      >>> C.shape, len(set(C[:, 0].tolist()))
+      ((2, 1), 2)
+    """
     return X[jax.random.choice(key, X.shape[0], (k,), replace=False)]
 
 
 def init_plusplus(key: jax.Array, X: jax.Array, k: int) -> jax.Array:
     """k-means++ (Arthur & Vassilvitskii, 2007): the first centre uniformly, each next
-    one with probability ∝ D(x)², the squared distance to the nearest centre so far."""
+    one with probability ∝ D(x)², the squared distance to the nearest centre so far.
+
+    Example:
+      >>> X = jnp.array([[0.], [0.], [10.], [10.]])
+      >>> sorted(init_plusplus(jax.random.key(0), X, 2)[:, 0].tolist())   # never 0 twice
+      [0.0, 10.0]
+    """
     n = X.shape[0]
     keys = jax.random.split(key, k)
     first = X[jax.random.randint(keys[0], (), 0, n)]
@@ -95,7 +132,13 @@ def init_plusplus(key: jax.Array, X: jax.Array, k: int) -> jax.Array:
 
 def lloyd(X: jax.Array, centroids: jax.Array, max_iter: int = 100,
           tol: float = 1e-4) -> KMeansResult:
-    """Lloyd's iterations from the given centres (``lax.while_loop``)."""
+    """Lloyd's iterations from the given centres (``lax.while_loop``).
+
+    Example:
+      >>> X = jnp.array([[0.], [1.], [9.], [10.]])
+      >>> lloyd(X, jnp.array([[0.], [1.]])).centroids.tolist()
+      [[0.5], [9.5]]
+    """
     threshold = tol * jnp.mean(jnp.var(X, axis=0))
 
     def cond(state):
@@ -126,14 +169,14 @@ def _kmeans(X, key, max_iter, tol, *, k, init, n_init):
     return jax.tree.map(lambda a: a[best], runs)
 
 
-def kmeans(X: jax.Array, k: int, *, key: jax.Array, init: str = "k-means++",
+def kmeans(key: jax.Array, X: jax.Array, k: int, *, init: str = "k-means++",
            n_init: int = 1, max_iter: int = 100, tol: float = 1e-4) -> KMeansResult:
-    """Cluster the rows of X into k groups.
+    """Cluster the rows of X into k groups, minimising J = Σᵢ ‖xᵢ − μ_{c(i)}‖².
 
     Args:
+      key: PRNG key for the initialisation (split into one per start).
       X: (n, d) points.
       k: number of clusters, 1 ≤ k ≤ n (static).
-      key: PRNG key for the initialisation.
       init: "k-means++" or "random".
       n_init: independent starts; the one with the lowest inertia is returned.
       max_iter: cap on Lloyd rounds.
@@ -141,6 +184,15 @@ def kmeans(X: jax.Array, k: int, *, key: jax.Array, init: str = "k-means++",
 
     Returns:
       :class:`KMeansResult`.
+
+    Raises:
+      UserError: X is not a matrix, or k, init or n_init is not allowed.
+
+    Example:
+      >>> X = jnp.array([[0., 0.], [0., 1.], [10., 0.], [10., 1.]])
+      >>> r = kmeans(jax.random.key(0), X, 2, n_init=3)
+      >>> sorted(r.centroids.tolist()), float(r.inertia)
+      ([[0.0, 0.5], [10.0, 0.5]], 1.0)
     """
     X = jnp.asarray(X)
     if not jnp.issubdtype(X.dtype, jnp.floating):

@@ -19,10 +19,11 @@ the last, as :func:`mlmath_jax.data.add_bias_column` puts it — is not penalize
 Both manual gradients are registered (``models.logistic.loss``,
 ``models.logistic.softmax_loss``) and tested against ``jax.grad``.
 
-Example::
-
-    >>> w = jnp.zeros(3)
-    >>> loss(w, X, y), loss_grad(w, X, y)   # X: (n, 3) with a bias column
+Example:
+    >>> X = jnp.array([[1.0, 1.0], [-1.0, 1.0]])   # one feature and the bias column
+    >>> y = jnp.array([1.0, 0.0])
+    >>> print(round(float(loss(jnp.zeros(2), X, y)), 6), loss_grad(jnp.zeros(2), X, y).tolist())
+    0.693147 [-0.5, 0.0]
 """
 
 from __future__ import annotations
@@ -43,28 +44,89 @@ def _penalty_mask(w: jax.Array) -> jax.Array:
 # ------------------------------------------------------------------------------ logistic
 
 def logits(w: jax.Array, X: jax.Array) -> jax.Array:
-    """z = Xw, the log-odds log(p/(1 − p))."""
+    """z = Xw, the log-odds log(p/(1 − p)).
+
+    Args:
+      w: (d,) weights (bias last). X: (n, d).
+
+    Returns:
+      (n,) logits.
+
+    Example:
+      >>> X = jnp.array([[1.0, 1.0], [-2.0, 1.0]])   # one feature and the bias column
+      >>> print(logits(jnp.array([2.0, 0.5]), X).tolist())
+      [2.5, -3.5]
+    """
     return X @ w
 
 
 def predict_proba(w: jax.Array, X: jax.Array) -> jax.Array:
-    """p = σ(Xw) = P(y = 1 | x)."""
+    """p = σ(Xw) = P(y = 1 | x).
+
+    Args:
+      w: (d,) weights. X: (n, d).
+
+    Returns:
+      (n,) probabilities.
+
+    Example:
+      >>> X = jnp.array([[1.0, 1.0], [-2.0, 1.0]])   # one feature and the bias column
+      >>> print(predict_proba(jnp.zeros(2), X).tolist())
+      [0.5, 0.5]
+    """
     return explog.sigmoid(X @ w)
 
 
 def predict(w: jax.Array, X: jax.Array) -> jax.Array:
-    """Class 1 where p ≥ ½, i.e. where Xw ≥ 0 (the decision boundary is Xw = 0)."""
+    """Class 1 where p ≥ ½, i.e. where Xw ≥ 0 (the decision boundary is Xw = 0).
+
+    Args:
+      w: (d,) weights. X: (n, d).
+
+    Returns:
+      (n,) int32 labels.
+
+    Example:
+      >>> X = jnp.array([[1.0, 1.0], [-2.0, 1.0]])   # one feature and the bias column
+      >>> print(predict(jnp.array([2.0, 0.5]), X).tolist())
+      [1, 0]
+    """
     return (X @ w >= 0).astype(jnp.int32)
 
 
 def loss(w: jax.Array, X: jax.Array, y: jax.Array, l2: float = 0.0) -> jax.Array:
-    """L(w) = mean binary cross-entropy of σ(Xw) against y, plus (λ/2)‖w_no bias‖²."""
+    """L(w) = mean binary cross-entropy of σ(Xw) against y, plus (λ/2)‖w_no bias‖².
+
+    Args:
+      w: (d,) weights (bias last). X: (n, d). y: (n,) labels in {0, 1}.
+      l2: λ ≥ 0.
+
+    Returns:
+      A scalar.
+
+    Example:
+      >>> X = jnp.array([[1.0, 1.0], [-2.0, 1.0]])   # one feature and the bias column
+      >>> print(round(float(loss(jnp.zeros(2), X, jnp.array([1.0, 0.0]))), 6))
+      0.693147
+    """
     reg = 0.5 * l2 * jnp.sum(_penalty_mask(w) * w * w)
     return losses.sigmoid_binary_cross_entropy(X @ w, y) + reg
 
 
 def loss_grad(w: jax.Array, X: jax.Array, y: jax.Array, l2: float = 0.0) -> jax.Array:
-    """The manual gradient ∇L(w) = Xᵀ(σ(Xw) − y)/n + λ·w (bias excluded)."""
+    """The manual gradient ∇L(w) = Xᵀ(σ(Xw) − y)/n + λ·w (bias excluded).
+
+    Args:
+      w: (d,) weights. X: (n, d). y: (n,) labels. l2: λ.
+
+    Returns:
+      (d,) gradient, equal to ``jax.grad(loss)``.
+
+    Example:
+      >>> X = jnp.array([[1.0, 1.0], [-2.0, 1.0]])   # one feature and the bias column
+      >>> print(loss_grad(jnp.zeros(2), X, jnp.array([1.0, 0.0])).tolist())
+      [-0.75, 0.0]
+    """
     n = X.shape[0]
     residual = explog.sigmoid(X @ w) - y.astype(w.dtype)
     return X.T @ residual / n + l2 * _penalty_mask(w) * w
@@ -73,29 +135,87 @@ def loss_grad(w: jax.Array, X: jax.Array, y: jax.Array, l2: float = 0.0) -> jax.
 # ------------------------------------------------------------------------------- softmax
 
 def softmax_logits(W: jax.Array, X: jax.Array) -> jax.Array:
-    """Z = XW, one row of class scores per example."""
+    """Z = XW, one row of class scores per example.
+
+    Args:
+      W: (d, k) weights (bias row last). X: (n, d).
+
+    Returns:
+      (n, k) logits.
+
+    Example:
+      >>> print(softmax_logits(jnp.eye(2), jnp.array([[1.0, 2.0]])).tolist())
+      [[1.0, 2.0]]
+    """
     return X @ W
 
 
 def softmax_predict_proba(W: jax.Array, X: jax.Array) -> jax.Array:
-    """P = softmax(XW), row-wise."""
+    """P = softmax(XW), row-wise.
+
+    Args:
+      W: (d, k) weights. X: (n, d).
+
+    Returns:
+      (n, k) probabilities.
+
+    Example:
+      >>> print(softmax_predict_proba(jnp.zeros((2, 4)), jnp.ones((1, 2))).tolist())
+      [[0.25, 0.25, 0.25, 0.25]]
+    """
     return explog.softmax(X @ W, axis=-1)
 
 
 def softmax_predict(W: jax.Array, X: jax.Array) -> jax.Array:
-    """argmaxₖ (XW)ₖ."""
+    """argmaxₖ (XW)ₖ.
+
+    Args:
+      W: (d, k) weights. X: (n, d).
+
+    Returns:
+      (n,) class labels.
+
+    Example:
+      >>> print(softmax_predict(jnp.eye(2), jnp.array([[1.0, 2.0], [3.0, 0.0]])).tolist())
+      [1, 0]
+    """
     return jnp.argmax(X @ W, axis=-1)
 
 
 def softmax_loss(W: jax.Array, X: jax.Array, labels: jax.Array, l2: float = 0.0) -> jax.Array:
-    """L(W) = −(1/n) Σᵢ log softmax(xᵢW)_{yᵢ} + (λ/2)‖W_no bias‖²."""
+    """L(W) = −(1/n) Σᵢ log softmax(xᵢW)_{yᵢ} + (λ/2)‖W_no bias‖².
+
+    Args:
+      W: (d, k) weights (bias row last). X: (n, d). labels: (n,) integers in [0, k).
+      l2: λ ≥ 0.
+
+    Returns:
+      A scalar.
+
+    Example:
+      >>> loss = softmax_loss(jnp.zeros((2, 4)), jnp.ones((3, 2)), jnp.array([0, 1, 3]))
+      >>> print(round(float(loss), 6))   # log 4
+      1.386294
+    """
     reg = 0.5 * l2 * jnp.sum(_penalty_mask(W) * W * W)
     return losses.softmax_cross_entropy_with_integer_labels(X @ W, labels) + reg
 
 
 def softmax_loss_grad(W: jax.Array, X: jax.Array, labels: jax.Array,
                       l2: float = 0.0) -> jax.Array:
-    """The manual gradient ∇L(W) = Xᵀ(softmax(XW) − Y)/n + λ·W (bias row excluded)."""
+    """The manual gradient ∇L(W) = Xᵀ(softmax(XW) − Y)/n + λ·W (bias row excluded).
+
+    Args:
+      W: (d, k) weights. X: (n, d). labels: (n,) integers. l2: λ.
+
+    Returns:
+      (d, k) gradient, equal to ``jax.grad(softmax_loss)``.
+
+    Example:
+      >>> g = softmax_loss_grad(jnp.zeros((1, 2)), jnp.ones((2, 1)), jnp.array([0, 0]))
+      >>> print(g.tolist())
+      [[-0.5, 0.5]]
+    """
     n = X.shape[0]
     Y = jax.nn.one_hot(labels, W.shape[1], dtype=W.dtype)
     return X.T @ (explog.softmax(X @ W, axis=-1) - Y) / n + l2 * _penalty_mask(W) * W

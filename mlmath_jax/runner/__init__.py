@@ -8,6 +8,7 @@ from mlmath_jax.runner.core import (
     load_experiment,
     parse_set,
     prepare,
+    prepare_raw,
 )
 from mlmath_jax.runner.schema import Bool, Config, Float, Int, List, Path, Str
 from mlmath_jax.runner.tour import default_configs_dir, find_configs, run_tour
@@ -15,5 +16,5 @@ from mlmath_jax.runner.tour import default_configs_dir, find_configs, run_tour
 __all__ = [
     "Bool", "Config", "Float", "Int", "List", "Outcome", "Path", "Prepared", "Str",
     "default_configs_dir", "execute", "find_configs", "list_experiments", "load_experiment",
-    "parse_set", "prepare", "run_tour",
+    "parse_set", "prepare", "prepare_raw", "run_tour",
 ]

@@ -9,13 +9,22 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+from mlmath_jax.errors import write_error
+from mlmath_jax.runner import signals
 
 
 def jsonable(value: Any) -> Any:
-    """Plain JSON types from NumPy / JAX scalars and arrays; non-finite floats become None."""
+    """Plain JSON types from NumPy / JAX scalars and arrays; non-finite floats become None.
+
+    Example:
+      >>> import numpy as np
+      >>> print(jsonable({"loss": np.float32(0.5), "curve": np.array([1.0, np.nan])}))
+      {'loss': 0.5, 'curve': [1.0, None]}
+    """
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):      # a NamedTuple result
+        return jsonable(value._asdict())
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     if isinstance(value, bool | str) or value is None:
@@ -23,8 +32,12 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, int):
         return value
     if hasattr(value, "shape") and getattr(value, "shape", ()) != ():
+        import numpy as np
+
         return jsonable(np.asarray(value).tolist())
     if hasattr(value, "dtype"):
+        import numpy as np
+
         value = np.asarray(value).item()
         return jsonable(value)
     if isinstance(value, float):
@@ -51,6 +64,7 @@ class Progress:
             self._task = self._bar.add_task(desc, total=total, info="")
 
     def advance(self, n: int = 1, **fields: float) -> None:
+        signals.check()
         self.done += n
         info = " ".join(f"{k}={v:.4g}" for k, v in fields.items())
         if self._bar is not None:
@@ -84,6 +98,7 @@ class RunContext:
         self.figures: list[str] = []
         self.captions: dict[str, str] = {}
         self.observations: list = []
+        self.explorers: list[dict] = []
         self.compile_seconds = 0.0
         self.train_seconds = 0.0
         self.steps = 0
@@ -92,9 +107,13 @@ class RunContext:
     # -- metrics ------------------------------------------------------------------------
     def log(self, step: int, **metrics: Any) -> None:
         """Append one record ``{"step": step, **metrics}`` to metrics.jsonl and flush it."""
+        signals.check()
         record = {"step": int(step), **jsonable(metrics)}
-        self._metrics.write(json.dumps(record, sort_keys=False) + "\n")
-        self._metrics.flush()
+        try:
+            self._metrics.write(json.dumps(record, sort_keys=False) + "\n")
+            self._metrics.flush()
+        except OSError as exc:
+            raise write_error(self.run_dir / "metrics.jsonl", exc) from None
 
     def add_timing(self, compile_seconds: float = 0.0, run_seconds: float = 0.0,
                    steps: int = 0) -> None:
@@ -117,12 +136,25 @@ class RunContext:
         import matplotlib.pyplot as plt
 
         path = self.run_dir / f"{name}.png"
-        fig.savefig(path, dpi=110, bbox_inches="tight")
-        plt.close(fig)
+        try:
+            fig.savefig(path, dpi=110, bbox_inches="tight")
+        except OSError as exc:
+            raise write_error(path, exc) from None
+        finally:
+            plt.close(fig)
         if path.name not in self.figures:
             self.figures.append(path.name)
         if caption:
             self.captions[path.name] = caption
+        return path
+
+    def save_explorer(self, name: str, html: str, title: str) -> Path:
+        """Write an interactive page (see :mod:`mlmath_jax.explorers`) as ``<name>.html`` in
+        the run directory; the report and the tour's index link it as ``title``."""
+        path = self.run_dir / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        self.explorers = [e for e in self.explorers if e["file"] != path.name]
+        self.explorers.append({"file": path.name, "title": title})
         return path
 
     # -- observations -------------------------------------------------------------------------
@@ -147,4 +179,7 @@ class RunContext:
 
     def close(self) -> None:
         if not self._metrics.closed:
-            self._metrics.close()
+            try:
+                self._metrics.close()
+            except OSError as exc:
+                raise write_error(self.run_dir / "metrics.jsonl", exc) from None

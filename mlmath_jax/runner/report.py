@@ -13,6 +13,7 @@ import base64
 import html
 import json
 import math
+import os
 from pathlib import Path
 
 from mlmath_jax.runner.lesson import CHAPTERS, mathml, paragraphs
@@ -34,6 +35,18 @@ nav{font-size:.9em;margin-bottom:1em}.muted{color:#57606a;font-size:.9em}
 .chapter td{vertical-align:middle}.thumb{width:150px;height:auto;border:1px solid #e1e4e8}
 td.what{max-width:360px}
 """
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file and rename it: a failed write (disk full) leaves no
+    truncated page behind, and the OSError reaches the caller."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def fmt(v) -> str:
@@ -120,6 +133,14 @@ def _observations_html(summary: dict) -> str:
     return f'<h2>What this run shows</h2><ul class="obs">{"".join(items)}</ul>'
 
 
+def _explore_html(summary: dict) -> str:
+    """Links to the run's interactive explorers (``ctx.save_explorer``)."""
+    items = "".join(f'<li><a href="{html.escape(e["file"])}">{html.escape(e["title"])}</a></li>'
+                    for e in summary.get("explorers") or [])
+    return (f"<h2>Explore</h2><p>Interactive pages (open offline): move a control and "
+            f"see the mathematics answer.</p><ul>{items}</ul>") if items else ""
+
+
 def _try_next_html(lesson, config_path) -> str:
     if lesson is None or not lesson.try_next:
         return ""
@@ -175,14 +196,16 @@ def write_report(run_dir: Path, summary: dict, config: dict, *, lesson=None,
 {_lesson_html(lesson, summary, config_path)}
 {_observations_html(summary)}
 <h2>Figures</h2>{''.join(figures) or '<p>none</p>'}
+{_explore_html(summary)}
 {_try_next_html(lesson, config_path)}
-<h2>Final metrics</h2>{_table(summary.get('metrics') or {})}
+<h2>Final metrics</h2>{_table({k: v for k, v in (summary.get('metrics') or {}).items()
+                               if v is not None})}
 <h2>Run</h2>{_table(_run_details(summary))}
 <h2>Config</h2><pre>{html.escape(json.dumps(config, indent=2, ensure_ascii=False))}</pre>
 </body></html>
 """
     out = run_dir / "report.html"
-    out.write_text(page, encoding="utf-8")
+    _write_atomic(out, page)
     return out
 
 
@@ -215,8 +238,11 @@ def write_index(tour_dir: Path, rows: list[dict]) -> Path:
             key = next((k for k, v in metrics.items() if isinstance(v, int | float)), None)
         headline = f"{key} = {fmt(metrics[key])}" if key is not None else ""
         title = lesson.get("title") or r["experiment"]
+        explore = "".join(f' · <a href="{html.escape(r["run_dir"])}/{html.escape(e["file"])}">'
+                          f'explore: {html.escape(e["title"])}</a>'
+                          for e in r.get("explorers") or [])
         row = (f"<tr><td>{thumb}</td><td><a href=\"{html.escape(href)}\">{html.escape(title)}"
-               f"</a><br><span class=\"muted\">{html.escape(r['config'])}</span></td>"
+               f"</a><br><span class=\"muted\">{html.escape(r['config'])}{explore}</span></td>"
                f"<td class=\"what\">{html.escape(_short(r.get('description', '')))}</td>"
                f'<td class="{"ok" if ok else "failed"}">{html.escape(status)}</td>'
                f"<td>{html.escape(headline)}</td></tr>")
@@ -237,5 +263,5 @@ which and gives the command for the full run.</p>
 {''.join(sections)}</body></html>
 """
     out = Path(tour_dir) / "index.html"
-    out.write_text(page, encoding="utf-8")
+    _write_atomic(out, page)
     return out

@@ -13,7 +13,12 @@ from mlmath_jax.runner.report import write_index
 
 
 def default_configs_dir() -> Path:
-    """``./configs`` when it exists, else the configs/ folder of this checkout."""
+    """``./configs`` when it exists, else the configs/ folder of this checkout.
+
+    Example:
+      >>> print(default_configs_dir().name)
+      configs
+    """
     here = Path.cwd() / "configs"
     if here.is_dir():
         return here
@@ -21,6 +26,13 @@ def default_configs_dir() -> Path:
 
 
 def find_configs(configs_dir: Path | None = None, only: str | None = None) -> list[Path]:
+    """The ``*.toml`` files of ``configs_dir``, sorted; ``only`` keeps the names matching a
+    glob (or containing it, when it has no wildcard).
+
+    Example:
+      >>> print([p.name for p in find_configs(only="gd_too_*")])
+      ['gd_too_large.toml', 'gd_too_small.toml']
+    """
     d = Path(configs_dir) if configs_dir is not None else default_configs_dir()
     if not d.is_dir():
         raise UserError(f"{d}: no such configs folder")
@@ -61,13 +73,22 @@ def run_tour(configs_dir: Path | None = None, out_root: str | Path = "runs",
             print(f"error: {exc}", file=sys.stderr)
             continue
         outcome = execute(prep, run_dir=tour_dir / path.stem, quiet=quiet)
+        if outcome.status == "interrupted":  # Ctrl-C stops the tour, after its index
+            rows.append({"config": path.name, "experiment": prep.cfg.experiment,
+                         "description": outcome.summary.get("description", ""),
+                         "status": "interrupted", "expected": prep.expect,
+                         "run_dir": path.stem, "metrics": outcome.summary.get("metrics", {}),
+                         "seconds": outcome.summary.get("wall_seconds")})
+            write_index(tour_dir, rows)
+            raise KeyboardInterrupt
         rows.append({"config": path.name, "experiment": prep.cfg.experiment,
                      "description": outcome.summary.get("description", ""),
                      "status": outcome.status, "expected": prep.expect,
                      "run_dir": path.stem, "metrics": outcome.summary.get("metrics", {}),
                      "seconds": outcome.summary.get("wall_seconds"),
                      "lesson": outcome.summary.get("lesson"),
-                     "figures": outcome.summary.get("figures", [])})
+                     "figures": outcome.summary.get("figures", []),
+                     "explorers": outcome.summary.get("explorers", [])})
         if outcome.status != prep.expect:
             print(f"{path.stem}: {outcome.status} (expected {prep.expect}) "
                   f"{outcome.message}", file=sys.stderr)

@@ -1,0 +1,200 @@
+"""Fair peers: every side of a case in its own process, taking turns.
+
+Sharing a process (or running at the same time) lets one side's BLAS or OpenMP worker
+threads spin on the cores the other side is timed on. Here each side is built in a
+worker process of its own (``python -m mlmath_jax.bench._worker``), and the parent asks
+the workers for timed repeats one at a time, in alternating order (A B B A A B …), so
+only one side runs at any moment and the machine's drift falls on all of them.
+
+A side is named by a *builder*, ``"module:function"`` plus JSON keyword arguments; the
+builder returns ``(call, info)``: ``call()`` does one unit of work (its result is waited
+for), ``info`` a JSON-able dict (threads, kernel, the answer's check values). A side can
+ask for environment variables to be unset in its process alone: the NumPy sides unset
+``OPENBLAS_CORETYPE`` and ``OPENBLAS_L2_SIZE``, which OpenBLAS reads when it loads (some
+machines set them for old OpenBLAS builds; the current one then picks a slower kernel).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+NUMPY_ENV_UNSET = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a case, to be built in its own process."""
+
+    builder: str                      # "module:function"
+    kwargs: dict = field(default_factory=dict)
+    unset: tuple[str, ...] = ()       # environment variables removed for this process
+
+
+@dataclass
+class Timing:
+    """What a side measured: seconds per call of every repeat, and its ``info``."""
+
+    times: list[float]
+    info: dict
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def best(self) -> float:
+        return min(self.times)
+
+
+def blas_info() -> dict:
+    """The BLAS / OpenMP libraries this process loaded: kernel and thread count
+    (threadpoolctl), e.g. ``{"openblas": "SkylakeX, 2 threads"}``."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return {"blas": "threadpoolctl not installed"}
+    out = {}
+    for lib in threadpool_info():
+        name = lib.get("internal_api", "?")
+        arch = lib.get("architecture")
+        out[name] = f"{arch + ', ' if arch else ''}{lib.get('num_threads')} threads"
+    return out
+
+
+class _Worker:
+    def __init__(self, side: Side):
+        env = {k: v for k, v in os.environ.items() if k not in side.unset}
+        root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        self.proc = subprocess.Popen([sys.executable, "-m", "mlmath_jax.bench._worker"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     env=env, text=True, bufsize=1)
+        self.side = side
+
+    def ask(self, **msg):
+        self.proc.stdin.write(json.dumps(msg) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"benchmark worker for {self.side.builder} died "
+                               f"(exit {self.proc.wait()})")
+        reply = json.loads(line)
+        if "error" in reply:
+            if reply.get("missing"):
+                from mlmath_jax.bench.harness import Missing
+
+                raise Missing(reply["error"])
+            raise RuntimeError(f"{self.side.builder}: {reply['error']}")
+        return reply
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.ask(quit=True)
+            except (RuntimeError, BrokenPipeError, OSError):
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def measure_isolated(sides: dict[str, Side], scale, pause: float = 0.02
+                     ) -> dict[str, Timing | str]:
+    """Time each side in its own process, repeats in alternating turns.
+
+    Returns per side a :class:`Timing`, or the reason it could not run (a str: PyTorch
+    not installed, torch.compile unavailable). ``pause`` seconds separate turns, so a
+    side's worker threads go idle before the next side is timed.
+    """
+    from mlmath_jax.bench.harness import Missing
+
+    workers: dict[str, _Worker] = {}
+    out: dict[str, Timing | str] = {}
+    infos: dict[str, dict] = {}
+    try:
+        for name, side in sides.items():  # start them all, then build (imports overlap)
+            workers[name] = _Worker(side)
+        for name, w in list(workers.items()):
+            try:
+                infos[name] = w.ask(build=w.side.builder, kwargs=w.side.kwargs)["info"]
+            except Missing as exc:
+                out[name] = str(exc)
+                w.close()
+                del workers[name]
+        numbers = {}
+        for name, w in workers.items():
+            first = 0.0
+            for _ in range(max(scale.warmup, 1)):
+                first = w.ask(time=1)["seconds"]
+            numbers[name] = min(10_000, max(1, math.ceil(scale.min_repeat_s / max(first, 1e-9))))
+        times: dict[str, list[float]] = {name: [] for name in workers}
+        names = list(workers)
+        for r in range(scale.repeats):
+            for name in (names if r % 2 == 0 else names[::-1]):  # A B, B A, A B, ...
+                times[name].append(workers[name].ask(time=numbers[name])["seconds"])
+                time.sleep(pause)
+        for name in workers:
+            out[name] = Timing(times[name], infos[name])
+    finally:
+        for w in workers.values():
+            w.close()
+    return out
+
+
+def _serve() -> None:  # pragma: no cover - runs in the worker process
+    call = None
+    replies, sys.stdout = sys.stdout, sys.stderr  # a builder's prints must not reach the pipe
+    for line in sys.stdin:
+        msg = json.loads(line)
+        try:
+            if msg.get("quit"):
+                print(json.dumps({"ok": True}), file=replies, flush=True)
+                return
+            if "build" in msg:
+                module, fn = msg["build"].split(":")
+                call, info = getattr(importlib.import_module(module), fn)(**msg["kwargs"])
+                reply = {"info": {**info, **blas_info(), "pid": os.getpid()}}
+            else:
+                n = int(msg["time"])
+                start = time.perf_counter()
+                out = None
+                for _ in range(n):
+                    out = call()
+                _block(out)
+                reply = {"seconds": (time.perf_counter() - start) / n}
+        except Exception as exc:  # reported to the parent, which decides
+            from mlmath_jax.bench.harness import Missing
+
+            reply = {"error": f"{type(exc).__name__}: {exc}"[:500],
+                     "missing": isinstance(exc, Missing)}
+        print(json.dumps(reply, default=float), file=replies, flush=True)
+
+
+def _block(out) -> None:
+    if out is None:
+        return
+    if hasattr(out, "block_until_ready"):
+        out.block_until_ready()
+    elif isinstance(out, (tuple, list)):
+        for x in out:
+            _block(x)
+
+
+def side_environment(names: list[str]):
+    """Builder for checking the isolation itself: a no-op call whose ``info`` holds the
+    process's values of the environment variables ``names`` (None when unset)."""
+    return (lambda: None), {"env": {n: os.environ.get(n) for n in names}}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _serve()

@@ -54,6 +54,9 @@ def _kernel_env() -> dict:
     env.pop("MPLBACKEND", None)  # ipykernel then draws figures inline into the outputs
     env.setdefault("JAX_PLATFORMS", "cpu")
     env.setdefault("MLMATH_CACHE_DIR", str(ROOT / ".jax_cache"))
+    # JAX's persistent compilation cache, so a second run of a notebook compiles little
+    env.setdefault("JAX_COMPILATION_CACHE_DIR", env["MLMATH_CACHE_DIR"])
+    env.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0.2")
     return env
 
 

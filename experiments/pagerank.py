@@ -5,7 +5,7 @@ page otherwise; a page without out-links sends the surfer anywhere. The ranks ar
 stationary distribution, found by power iteration. First the six-page example of
 Langville & Meyer (page 2 is dangling) — dense and edge-list forms side by side — then a
 random sparse graph with heavy-tailed in-degrees, ranked from its edge list with
-``segment_sum`` (a million edges by default).
+``segment_sum``.
 """
 
 from __future__ import annotations
@@ -18,12 +18,44 @@ import numpy as np
 
 from mlmath_jax import plotting
 from mlmath_jax.models.pagerank import pagerank, pagerank_edges
+from mlmath_jax.runner.lesson import Lesson, TryNext
+from mlmath_jax.runner.report import fmt
 from mlmath_jax.runner.schema import Float, Int
 
-DESCRIPTION = "PageRank: a six-page example (dense = sparse) and a random million-edge graph"
+DESCRIPTION = "PageRank: a six-page example (dense and sparse) and a large random graph"
 
 # Langville & Meyer's example, pages numbered 1..6; page 2 has no out-links.
 SMALL_EDGES = [(1, 2), (1, 3), (3, 1), (3, 2), (3, 5), (4, 5), (4, 6), (5, 4), (5, 6), (6, 4)]
+
+LESSON = Lesson(
+    title="PageRank",
+    chapter="linear algebra",
+    concept="""Picture a surfer who, on every page, follows one of its links at random with
+probability α and otherwise jumps to any page at all. In the long run the share of time
+spent on each page settles down: that share is the page's PageRank. A page ranks high
+when many pages, themselves ranked high, link to it.
+
+The ranks form the eigenvector of eigenvalue 1 of the surfer's transition matrix, found
+by power iteration: start uniform and apply the matrix until nothing changes. A page with
+no out-links sends the surfer anywhere. On a large sparse graph the matrix is never
+built; each step adds up the rank flowing along every edge (a segment sum).""",
+    equations=(r"r = \alpha P^{\top} r + \frac{1 - \alpha}{n} \mathbf{1}, \quad "
+               r"\sum_i r_i = 1",
+               r"P_{ij} = \frac{1}{\operatorname{outdeg}(i)} \text{ for each link } "
+               r"i \to j"),
+    try_next=(
+        TryNext(("pagerank.damping=0.5",),
+                "a surfer who jumps half the time: the six ranks move closer to 1/6 and "
+                "power iteration needs fewer steps"),
+        TryNext(("graph.exponent=0.0",),
+                "link targets drawn uniformly: the in-degrees even out and so do the ranks"),
+        TryNext(("pagerank.max_iter=5",),
+                "five steps are too few: power iteration stops before the ranks settle, "
+                "and the page says it did not converge"),
+    ),
+    main_figure="small_graph.png",
+    headline="graph_iterations",
+)
 
 SCHEMA = {
     "pagerank": {
@@ -112,7 +144,39 @@ def run(cfg, key, ctx):
         "rank_indegree_spearman": _spearman(ranks, indeg),
     })
     _figure_large(ctx, ranks, indeg)
+    _observe(ctx, metrics, pr, g)
     return metrics
+
+
+def _observe(ctx, m, pr, g):
+    tol = 1e-5 if np.dtype(ctx.dtype) == np.float32 else 1e-10
+    ranks = m["small_ranks"]
+    best = int(np.argmax(ranks))
+    ctx.observe(f"In the six-page web, page {best + 1} ranks highest ({fmt(ranks[best])}) "
+                f"after {m['small_iterations']} power-iteration steps; the dense matrix and "
+                f"the edge list agree to {fmt(m['small_dense_vs_sparse_max_abs_diff'])}.",
+                m["small_converged"] and m["small_dense_vs_sparse_max_abs_diff"] <= tol,
+                f"The six-page ranks from the dense matrix and the edge list differ by "
+                f"{fmt(m['small_dense_vs_sparse_max_abs_diff'])}"
+                f"{'' if m['small_converged'] else ' (power iteration did not converge)'}.")
+    if "small_networkx_max_abs_diff" in m:
+        d = m["small_networkx_max_abs_diff"]
+        ctx.observe(f"networkx.pagerank gives the same six ranks to {fmt(d)}.",
+                    d <= 10 * pr.tol + tol,
+                    f"networkx.pagerank's ranks differ by up to {fmt(d)}.")
+    ctx.observe(f"The random graph of {g.nodes:,} pages and {g.edges:,} links "
+                f"({m['dangling_nodes']:,} pages without out-links) converged in "
+                f"{m['graph_iterations']} steps, with ranks summing to "
+                f"{fmt(m['graph_rank_sum'])}.",
+                m["graph_converged"] and abs(m["graph_rank_sum"] - 1) <= 1e-3,
+                f"On the random graph power iteration "
+                f"{'converged' if m['graph_converged'] else 'did not converge'} in "
+                f"{m['graph_iterations']} steps; the ranks sum to {fmt(m['graph_rank_sum'])}.")
+    rho = m["rank_indegree_spearman"]
+    ctx.observe(f"Pages with more incoming links rank higher: the rank correlation of "
+                f"PageRank with in-degree is {fmt(rho)}.", rho > 0.5,
+                f"PageRank follows in-degree only loosely here (rank correlation "
+                f"{fmt(rho)}).")
 
 
 def _spearman(a, b) -> float:
@@ -142,7 +206,8 @@ def _figure_small(ctx, ranks, damping):
     ax.axis("off")
     ax.set_title(f"PageRank (α = {damping:g}); page 2 is dangling\nnode size ∝ rank",
                  fontsize=10)
-    ctx.save_figure(fig, "small_graph")
+    ctx.save_figure(fig, "small_graph", caption="The six-page web: arrows are links, and "
+                    "each page is drawn with its PageRank.")
 
 
 def _figure_large(ctx, ranks, indeg):
@@ -160,6 +225,8 @@ def _figure_large(ctx, ranks, indeg):
     ax2.set_yscale("log")
     ax2.set_xlabel("in-degree + 1")
     ax2.set_ylabel("PageRank")
-    ax2.set_title("rank grows with in-degree", fontsize=10)
+    ax2.set_title("PageRank against in-degree", fontsize=10)
     ax2.grid(True, alpha=0.3)
-    ctx.save_figure(fig, "large_graph")
+    ctx.save_figure(fig, "large_graph", caption="The random graph: left, every page's rank "
+                    "from highest to lowest on log-log axes; right, rank against the number "
+                    "of incoming links.")

@@ -15,9 +15,39 @@ import numpy as np
 from mlmath_jax import plotting
 from mlmath_jax.errors import ConfigError, UserError
 from mlmath_jax.models import pca
+from mlmath_jax.runner.lesson import Lesson, TryNext
+from mlmath_jax.runner.report import fmt
 from mlmath_jax.runner.schema import Int, List, Path, Str
 
 DESCRIPTION = "PCA image compression: reconstruction error and compression ratio vs k"
+
+LESSON = Lesson(
+    title="Compressing an image with PCA",
+    chapter="linear algebra",
+    concept="""Principal component analysis finds the directions along which data varies
+most. Read a grayscale image as a stack of rows, each row one data point: a few
+directions (principal components) describe most of what changes from row to row.
+
+Storing only the first k components, the mean row, and each row's k coordinates takes
+k·(h + w) + w numbers instead of h·w. The reconstruction from k components gets better as
+k grows — its error never rises — at the price of a smaller compression ratio.""",
+    equations=(r"X \approx \hat{X} = Z W + \mathbf{1}\mu^{\top}, \quad "
+               r"Z = (X - \mathbf{1}\mu^{\top}) W^{\top}",
+               r"\text{ratio} = \frac{h w}{k (h + w) + w}",
+               r"\text{kept variance} = \frac{\sum_{i \le k} \sigma_i^2}{\sum_i \sigma_i^2}"),
+    try_next=(
+        TryNext(("pca.ks=[1, 2, 3]",),
+                "one to three components: only the coarsest light and dark regions survive, "
+                "and the error is several times larger"),
+        TryNext(("image.source=flower",),
+                "scikit-learn's other sample photo, a flower, compressed the same way"),
+        TryNext(("pca.method=covariance",),
+                "the components from the eigenvectors of the covariance matrix instead of "
+                "the SVD: the same errors, up to rounding"),
+    ),
+    main_figure="reconstructions.png",
+    headline="mse",
+)
 
 SCHEMA = {
     "image": {
@@ -108,7 +138,33 @@ def run(cfg, key, ctx):
         "total_variance_sum_over_columns": total_var / (h - 1),
     }
     _figures(ctx, gray, recons, ks, errors, ratios, full)
+    _observe(ctx, metrics, gray)
     return metrics
+
+
+def _observe(ctx, m, gray):
+    ks, mse, ratio, kept = m["ks"], m["mse"], m["compression_ratio"], \
+        m["explained_variance_ratio_at_k"]
+    h, w = m["image_shape"]
+    if len(ks) > 1:
+        ctx.observe(f"The error never rose as k grew: the reconstruction MSE went from "
+                    f"{fmt(mse[0])} at k = {ks[0]} to {fmt(mse[-1])} at k = {ks[-1]}, while "
+                    f"the stored size went from {fmt(ratio[0])}× to {fmt(ratio[-1])}× "
+                    f"smaller than the {h}×{w} image.", m["error_never_rises"],
+                    f"The error rose somewhere between k = {ks[0]} and k = {ks[-1]} "
+                    f"(MSE {fmt(mse)}).")
+    ctx.observe(f"{ks[-1]} components keep {fmt(100 * kept[-1])}% of the variance of the "
+                f"rows" + (f"; {ks[0]} keep{'s' * int(ks[0] == 1)} {fmt(100 * kept[0])}%."
+                           if len(ks) > 1 else "."),
+                all(a <= b + 1e-6 for a, b in zip(kept, kept[1:], strict=False))
+                and 0 <= kept[-1] <= 1 + 1e-6,
+                f"The kept variance fractions {fmt(kept)} are not increasing in k.")
+    gap = m["sklearn_reconstruction_max_abs_diff"]
+    tol = 1e-3 if np.dtype(ctx.dtype) == np.float32 else 1e-8
+    ctx.observe(f"The reconstruction with k = {ks[-1]} matches scikit-learn's PCA to "
+                f"{fmt(gap)} per pixel (pixels run from 0 to 1).", gap <= tol,
+                f"The reconstruction with k = {ks[-1]} differs from scikit-learn's by up to "
+                f"{fmt(gap)} per pixel.")
 
 
 def _figures(ctx, gray, recons, ks, errors, ratios, full):
@@ -125,9 +181,11 @@ def _figures(ctx, gray, recons, ks, errors, ratios, full):
         ax.set_title(f"k = {k}: {r:.1f}× smaller, MSE {e:.2e}", fontsize=9)
     for ax in axes:
         ax.axis("off")
-    ctx.save_figure(fig, "reconstructions")
+    ctx.save_figure(fig, "reconstructions", caption="The grayscale image and its "
+                    "reconstructions from k principal components, with the compression "
+                    "ratio and the mean squared error of each.")
 
-    fig, (ax1, ax2) = plotting.subplots(1, 2, size=(5.2, 3.6), layout="constrained")
+    fig, (ax1, ax2) = plotting.subplots(2, 1, size=(6.4, 3.4), layout="constrained")
     ax1.semilogy(ks, errors, "o-", label="reconstruction MSE (left axis)")
     ax1.set_xlabel("k (components)")
     ax1.set_ylabel("reconstruction MSE")
@@ -135,7 +193,7 @@ def _figures(ctx, gray, recons, ks, errors, ratios, full):
     ax1b.plot(ks, ratios, "s--", color="tab:orange", label="compression ratio (right axis)")
     ax1b.set_ylabel("compression ratio (original / stored)")
     lines = ax1.get_lines() + ax1b.get_lines()
-    ax1.legend(lines, [ln.get_label() for ln in lines], fontsize=7, loc="upper center")
+    ax1.legend(lines, [ln.get_label() for ln in lines], fontsize=7, loc="upper right")
     ax1.set_title("error and compression vs k", fontsize=9)
     ax1.grid(True, alpha=0.3)
     cum = np.cumsum(np.asarray(full.explained_variance_ratio))
@@ -145,4 +203,6 @@ def _figures(ctx, gray, recons, ks, errors, ratios, full):
     ax2.set_ylim(0, 1.02)
     ax2.grid(True, alpha=0.3)
     ax2.set_title("variance kept by the first k components", fontsize=9)
-    ctx.save_figure(fig, "error_vs_k")
+    ctx.save_figure(fig, "error_vs_k", caption="Top: reconstruction error (log scale, left "
+                    "axis) and compression ratio (right axis) for each k tried. Bottom: the "
+                    "fraction of the variance kept by the first k components.")

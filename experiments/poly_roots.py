@@ -10,9 +10,37 @@ from scipy.optimize import linear_sum_assignment
 
 from mlmath_jax import algebra, plotting
 from mlmath_jax.errors import ConfigError
+from mlmath_jax.runner.lesson import Lesson, TryNext
+from mlmath_jax.runner.report import fmt
 from mlmath_jax.runner.schema import Float, Int, List
 
 DESCRIPTION = "all complex roots of a polynomial (Aberth in JAX) vs numpy.roots"
+
+LESSON = Lesson(
+    title="Roots of a polynomial",
+    chapter="algebra",
+    concept="""A polynomial of degree n has exactly n roots once complex numbers are allowed
+(counted with multiplicity). When its coefficients are real, the complex roots come in
+conjugate pairs a ± bi, mirror images across the real axis.
+
+Aberth's method improves all n guesses at once: each guess takes a Newton step, pushed
+away from the other guesses so that no two settle on the same root. The answer is
+checked against numpy.roots, which finds the roots as the eigenvalues of the companion
+matrix.""",
+    equations=(r"p(z) = a_0 z^n + a_1 z^{n-1} + \dots + a_n = a_0 \prod_{k=1}^{n} (z - z_k)",
+               r"z_k \leftarrow z_k - \frac{p(z_k)/p'(z_k)}"
+               r"{1 - \frac{p(z_k)}{p'(z_k)} \sum_{j \neq k} \frac{1}{z_k - z_j}}"),
+    try_next=(
+        TryNext(("polynomial.coeffs=[1.0, 0.0, 0.0, 0.0, 0.0, 0.0, -1.0]",),
+                "z⁶ = 1: the six roots of unity, evenly spaced on the unit circle"),
+        TryNext(("polynomial.random_degree=60",),
+                "a random degree-60 polynomial: its roots crowd close to the unit circle"),
+        TryNext(("polynomial.coeffs=[1.0, 0.0, 1.0]",),
+                "z² + 1: no real roots, only the conjugate pair ±i"),
+    ),
+    main_figure="roots.png",
+    headline="max_distance_to_numpy",
+)
 
 SCHEMA = {
     "polynomial": {
@@ -48,10 +76,42 @@ def run(cfg, key, ctx):
     for i, z in enumerate(sorted(roots, key=lambda z: (z.real, z.imag))):
         ctx.log(i, real=float(z.real), imag=float(z.imag))
     _draw(ctx, roots, reference, np.asarray(coeffs))
+    _observe(ctx, roots, distance, ctx.dtype, bool(p.random_degree))
     return {"degree": int(len(roots)), "real_roots": int(np.sum(np.abs(roots.imag) < 1e-6)),
             "max_distance_to_numpy": distance,
             "max_relative_residual": float(np.max(residual / np.maximum(scale, 1e-300)))
             if len(roots) else 0.0}
+
+
+def _observe(ctx, roots, distance, dtype, random):
+    n = len(roots)
+    big = max(1.0, float(np.max(np.abs(roots)))) if n else 1.0
+    tol = (1e-3 if np.dtype(dtype) == np.float32 else 1e-8) * big
+    ctx.observe(f"Aberth's {n} roots match numpy.roots: after pairing each root with its "
+                f"nearest partner the largest distance is {fmt(distance)}.",
+                distance <= tol,
+                f"Aberth's roots are up to {fmt(distance)} from numpy.roots' (more than "
+                f"{fmt(tol)}): the iteration stopped before it converged.")
+    cplx = roots[np.abs(roots.imag) >= 1e-6]
+    if len(cplx):
+        gap = float(max(np.min(np.abs(cplx - np.conj(z))) for z in cplx))
+        n_real = n - len(cplx)
+        ctx.observe(f"{n_real} of the {n} roots {'is' if n_real == 1 else 'are'} real; "
+                    f"the other {len(cplx)} come in "
+                    f"conjugate pairs a ± bi (each matches its mirror image to "
+                    f"{fmt(gap)}).", gap <= tol,
+                    f"The complex roots do not pair up into conjugates (a mismatch of "
+                    f"{fmt(gap)}).")
+    else:
+        ctx.observe(f"All {n} roots are real.", n > 0, "The polynomial is a constant.")
+    if random and n:
+        dist = np.abs(np.abs(roots) - 1.0)
+        ctx.observe(f"The roots crowd near the unit circle: half of them have |z| within "
+                    f"{fmt(float(np.median(dist)))} of 1 (|z| ranges from "
+                    f"{fmt(float(np.min(np.abs(roots))))} to "
+                    f"{fmt(float(np.max(np.abs(roots))))}).", np.median(dist) < 0.2,
+                    f"Half the roots are more than {fmt(float(np.median(dist)))} away from "
+                    "the unit circle.")
 
 
 def _draw(ctx, roots, reference, coeffs):
@@ -68,6 +128,7 @@ def _draw(ctx, roots, reference, coeffs):
     ax.set_ylabel("Im z")
     degree = len(coeffs) - 1
     ax.set_title(f"roots of a degree-{degree} polynomial", fontsize=10)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     ax.grid(True, alpha=0.3)
-    ctx.save_figure(fig, "roots")
+    ctx.save_figure(fig, "roots", caption="Every complex root on the plane: Aberth's (×) "
+                    "inside numpy.roots' (○); the grey circle is |z| = 1.")

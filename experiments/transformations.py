@@ -15,7 +15,9 @@ import math
 import jax.numpy as jnp
 import numpy as np
 
-from mlmath_jax import explorers, linalg, plotting
+from mlmath_jax import explorers, linalg
+from mlmath_jax.runner.lesson import Lesson, TryNext
+from mlmath_jax.runner.report import fmt
 from mlmath_jax.runner.schema import Float, Str
 
 DESCRIPTION = "scale, rotate, shear, reflect a shape; det as the area factor; 3-D rotations"
@@ -29,6 +31,37 @@ SHAPES = {
     "letter_f": [(0.0, 0.0), (0.25, 0.0), (0.25, 0.45), (0.6, 0.45), (0.6, 0.65),
                  (0.25, 0.65), (0.25, 0.8), (0.75, 0.8), (0.75, 1.0), (0.0, 1.0)],
 }
+
+LESSON = Lesson(
+    title="Linear transformations",
+    chapter="linear algebra",
+    concept="""A 2×2 matrix moves every point of the plane: scaling stretches the axes,
+rotation turns, shear slides rows sideways, and reflection mirrors. Straight lines stay
+straight and the origin stays put.
+
+The determinant of the matrix is the factor by which it multiplies areas, and it is
+negative when the map flips the shape over. Doing one map after another is the same as
+applying the product of their matrices, with the right-most matrix acting first; in
+general the order matters, since AB and BA differ. A rotation in 3-D keeps every length,
+and its determinant is 1.""",
+    equations=(r"R(\theta) = \begin{pmatrix} \cos\theta & -\sin\theta \\ "
+               r"\sin\theta & \cos\theta \end{pmatrix} \quad "
+               r"\begin{pmatrix} 1 & k \\ 0 & 1 \end{pmatrix}",
+               r"\operatorname{area}(M S) = |\det M| \, \operatorname{area}(S)",
+               r"\det(AB) = \det A \, \det B \quad AB \neq BA"),
+    try_next=(
+        TryNext(("transforms.scale_x=2.0", "transforms.scale_y=0.5"),
+                "a scaling with det = 1: the shape is reshaped but its area is kept"),
+        TryNext(("transforms.angle_deg=90.0", "transforms.shear=0.0"),
+                "a quarter turn and no shear: the rotation panel shows the shape turned on "
+                "its side, and the shear panel leaves it as it was (det 1)"),
+        TryNext(("shape.name=letter_f", "transforms.reflect=y=x"),
+                "an F mirrored across the line y = x: a mirror image, with a negative "
+                "det"),
+    ),
+    main_figure="transforms_2d.png",
+    headline="max_det_area_mismatch",
+)
 
 SCHEMA = {
     "shape": {"name": Str("house", choices=tuple(SHAPES), help="the 2-D shape drawn")},
@@ -97,6 +130,8 @@ def run(cfg, key, ctx):
     _figure_sequence(ctx, shape, steps, composed, reverse)
     _figure_3d(ctx, np.asarray(cube), np.asarray(turned), r3)
     ctx.print(f"composed det {dets['composed']:.4g} = product of dets {det_product:.4g}")
+    _observe(ctx, dets, ratios, det_product, order_gap, float(jnp.linalg.det(R)),
+             length_err, steps)
     return {
         "dets": dets,
         "signed_area_ratios": ratios,
@@ -106,6 +141,37 @@ def run(cfg, key, ctx):
         "rotation3d_det": float(jnp.linalg.det(R)),
         "rotation3d_max_length_change": length_err,
     }
+
+
+def _observe(ctx, dets, ratios, det_product, order_gap, det3, length_err, steps):
+    tol = 1e-4 if np.dtype(ctx.dtype) == np.float32 else 1e-10
+    worst = max(abs(dets[n] - ratios[n]) for n in dets)
+    ctx.observe("For every matrix the determinant is the factor by which the area changed: "
+                + "; ".join(f"{n}: det {fmt(dets[n])}, area × {fmt(ratios[n])}"
+                            for n in dets) + f" (largest mismatch {fmt(worst)}).",
+                worst <= tol * (1 + max(abs(d) for d in dets.values())),
+                f"The determinants and the measured area ratios differ by up to {fmt(worst)}.")
+    flips = [n for n in steps if dets[n] < 0]
+    if flips:
+        ctx.observe(f"{', '.join(flips)} has a negative determinant "
+                    f"({', '.join(fmt(dets[n]) for n in flips)}): it flips the shape over.",
+                    all(ratios[n] < 0 for n in flips),
+                    "A negative determinant did not come with a flipped (negative) area.")
+    ctx.observe(f"The composed matrix has det {fmt(dets['composed'])}, the product of the "
+                f"four determinants ({fmt(det_product)}).",
+                abs(dets["composed"] - det_product) <= tol * (1 + abs(det_product)),
+                f"The composed det {fmt(dets['composed'])} differs from the product of the "
+                f"dets, {fmt(det_product)}.")
+    ctx.observe(f"Applying the same four matrices in the opposite order moves a vertex by up "
+                f"to {fmt(order_gap)}: the order of matrix products matters.",
+                order_gap > 10 * tol,
+                f"Both orders give the same shape here (largest difference "
+                f"{fmt(order_gap)}): these four matrices happen to commute.")
+    ctx.observe(f"The 3-D rotation has det {fmt(det3)} and changes no corner's distance from "
+                f"the centre by more than {fmt(length_err)}.",
+                abs(det3 - 1) <= tol and length_err <= tol,
+                f"The 3-D rotation has det {fmt(det3)} and changes a length by "
+                f"{fmt(length_err)}.")
 
 
 def _draw(ax, P, **kw):
@@ -123,42 +189,84 @@ def _frame(ax):
     ax.grid(True, alpha=0.3)
 
 
+def _limits(*shapes):
+    pts = np.vstack([np.asarray(P) for P in shapes])
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    c, r = (lo + hi) / 2, 0.55 * float(np.max(hi - lo)) + 0.1
+    return (c[0] - r, c[0] + r), (c[1] - r, c[1] + r)
+
+
 def _figure_2d(ctx, shape, rows):
-    fig, axes = plotting.subplots(1, len(rows), size=(3.2, 3.4))
-    for ax, (name, M, det, ratio) in zip(axes, rows, strict=True):
+    import matplotlib.pyplot as plt
+
+    cols = 3
+    nrows = -(-len(rows) // cols)
+    fig, axes = plt.subplots(nrows, cols, figsize=(3.3 * cols, 3.6 * nrows),
+                             layout="constrained", squeeze=False)
+    moved = [linalg.apply(M, shape) for _, M, _, _ in rows]
+    xlim, ylim = _limits(shape, *moved)
+    flat = axes.ravel()
+    for ax, (name, M, det, ratio), P in zip(flat, rows, moved, strict=False):
         _draw(ax, shape, color="tab:blue", label="before")
-        _draw(ax, linalg.apply(M, shape), color="tab:orange", label="after")
+        _draw(ax, P, color="tab:orange", label="after")
         m = np.asarray(M)
-        ax.set_title(f"{name}\n[[{m[0, 0]:.2f}, {m[0, 1]:.2f}], [{m[1, 0]:.2f}, "
-                     f"{m[1, 1]:.2f}]]\ndet = {det:.3f}, area × {ratio:.3f}", fontsize=8)
+        ax.set_title(f"{name}\nM = [[{m[0, 0]:.2f}, {m[0, 1]:.2f}], [{m[1, 0]:.2f}, "
+                     f"{m[1, 1]:.2f}]]\ndet = {det:.3f}, area × {ratio:.3f}", fontsize=9)
         _frame(ax)
-    axes[0].legend(fontsize=7, loc="lower right")
-    ctx.save_figure(fig, "transforms_2d")
+        ax.set_xlim(*xlim)
+        ax.set_ylim(*ylim)
+        ax.set_xlabel("x", fontsize=8)
+        ax.set_ylabel("y", fontsize=8)
+    for ax in flat[len(rows):]:
+        ax.axis("off")
+    handles, labels = flat[0].get_legend_handles_labels()
+    keep = {lab: h for h, lab in zip(handles, labels, strict=True)}
+    if len(rows) < len(flat):
+        flat[-1].legend(keep.values(), keep.keys(), loc="center", fontsize=10,
+                        title="the shape (dot: first corner)")
+    else:
+        fig.legend(keep.values(), keep.keys(), loc="outside lower center", ncol=2)
+    ctx.save_figure(fig, "transforms_2d", caption="Each matrix applied to the shape, all "
+                    "panels on the same axes; the title gives M, its determinant and the "
+                    "signed area ratio measured on the shape.")
 
 
 def _figure_sequence(ctx, shape, steps, composed, reverse):
-    fig, axes = plotting.subplots(1, 2, size=(4.5, 4.2))
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 5.6), layout="constrained")
     ax = axes[0]
     P = shape
-    _draw(ax, P, color="tab:blue")
+    _draw(ax, P, color="tab:blue", label="start")
     colors = ["tab:green", "tab:purple", "tab:brown", "tab:red"]
-    for (name, M), c in zip(steps.items(), colors, strict=True):
+    stages = [shape]
+    for k, ((name, M), c) in enumerate(zip(steps.items(), colors, strict=True), 1):
         P = linalg.apply(M, P)
-        _draw(ax, P, color=c, alpha=0.15)
-        ax.annotate(name, np.asarray(P).mean(axis=0), fontsize=7, color=c)
-    ax.set_title("applied one after another\n(dashed: the composed matrix at once)",
-                 fontsize=9)
-    Pc = np.vstack([np.asarray(linalg.apply(composed, shape))] * 1)
-    ax.plot(*np.vstack([Pc, Pc[:1]]).T, "k--", lw=1)
+        stages.append(P)
+        _draw(ax, P, color=c, alpha=0.15, label=f"{k}. after {name}")
+    Pc = np.asarray(linalg.apply(composed, shape))
+    ax.plot(*np.vstack([Pc, Pc[:1]]).T, "k--", lw=1, label="composed matrix at once")
+    ax.set_title("the steps applied one after another", fontsize=10)
     _frame(ax)
+    ax.set_xlim(*_limits(*stages)[0])
+    ax.set_ylim(*_limits(*stages)[1])
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
     ax = axes[1]
-    _draw(ax, shape, color="tab:blue")
-    _draw(ax, linalg.apply(composed, shape), color="tab:red")
-    _draw(ax, linalg.apply(reverse, shape), color="tab:gray")
-    ax.set_title("order matters: red = reflect·shear·rotate·scale,\n"
-                 "gray = scale·rotate·shear·reflect", fontsize=9)
+    Pr = linalg.apply(reverse, shape)
+    _draw(ax, shape, color="tab:blue", label="start")
+    _draw(ax, Pc, color="tab:red", label="reflect·shear·rotate·scale (scale first)")
+    _draw(ax, Pr, color="tab:gray", label="scale·rotate·shear·reflect (reflect first)")
+    ax.set_title("the same four matrices in the opposite order", fontsize=10)
     _frame(ax)
-    ctx.save_figure(fig, "composition")
+    ax.set_xlim(*_limits(shape, Pc, Pr)[0])
+    ax.set_ylim(*_limits(shape, Pc, Pr)[1])
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1))
+    for ax in axes:
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+    ctx.save_figure(fig, "composition", caption="Left: the shape after each step in turn; "
+                    "the dashed outline is the composed matrix applied at once. Right: the "
+                    "two orders of the same product.")
 
 
 def _figure_3d(ctx, cube, turned, r3):
@@ -171,7 +279,11 @@ def _figure_3d(ctx, cube, turned, r3):
     for i, j in edges:
         ax.plot(*np.stack([cube[i], cube[j]]).T, color="tab:blue", lw=1)
         ax.plot(*np.stack([turned[i], turned[j]]).T, color="tab:orange", lw=1.5)
-    ax.set_title(f"cube turned by R_z({r3.z_deg:g}°)·R_y({r3.y_deg:g}°)·R_x({r3.x_deg:g}°)"
-                 "\nlengths kept, det = 1", fontsize=9)
+    ax.set_title(f"cube (blue) turned by R_z({r3.z_deg:g}°)·R_y({r3.y_deg:g}°)·"
+                 f"R_x({r3.x_deg:g}°) (orange)", fontsize=9)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_zlabel("z")
     ax.set_box_aspect((1, 1, 1))
-    ctx.save_figure(fig, "rotation_3d")
+    ctx.save_figure(fig, "rotation_3d", caption="A unit cube centred at the origin (blue) "
+                    "and the same cube after the three rotations (orange).")

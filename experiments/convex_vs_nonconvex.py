@@ -27,7 +27,8 @@ SCHEMA = {
     "problem": {
         "starts": Int(8, min=1, max=64, help="number of starting points, on a circle"),
         "radius": Float(4.5, gt=0.0, help="radius of the circle of starting points"),
-        "jitter": Float(0.0, min=0.0, help="random offset added to each start (drawn from the run's random key)"),
+        "jitter": Float(0.0, min=0.0, help="random offset added to each start (drawn from the "
+                                               "run's random key)"),
     },
     "optimizer": {
         "impl": L.IMPL,

@@ -43,7 +43,13 @@ def lesson(cfg) -> Lesson:
     return Lesson(
         title=f"A multi-layer perceptron on {'two moons' if moons else cfg.data.source}",
         chapter="neural networks",
-        concept='A multi-layer perceptron passes its input through layers, each a matrix product plus a bias followed by a non-linear activation, and ends with a softmax over the classes. It is trained by minimizing the cross-entropy with gradients from backpropagation: the chain rule applied layer by layer from the loss back to the first weights, here written by hand and checked against automatic differentiation. The non-linear layers let the network draw curved decision boundaries that no linear model can.',
+        concept=('A multi-layer perceptron passes its input through layers, each a matrix product '
+                 'plus a bias followed by a non-linear activation, and ends with a softmax over '
+                 'the classes. It is trained by minimizing the cross-entropy with gradients from '
+                 'backpropagation: the chain rule applied layer by layer from the loss back to the'
+                 ' first weights, here written by hand and checked against automatic '
+                 'differentiation. The non-linear layers let the network draw curved decision '
+                 'boundaries that no linear model can.'),
         equations=(r"a_0 = x, \qquad a_{l} = \phi(W_l a_{l-1} + b_l), \qquad "
                    r"p = \operatorname{softmax}(W_L a_{L-1} + b_L)",
                    r"L = -\frac{1}{n} \sum_i \log p_{i, y_i}",

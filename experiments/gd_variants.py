@@ -122,10 +122,12 @@ def run(cfg, key, ctx):
                 f"stochastic {metrics['stochastic_updates']:,}.",
                 all(g >= -1e-6 * max(1.0, best) for g in gaps.values()),
                 "a variant ended below the least-squares MSE, which only rounding allows.")
-    ctx.observe(f"With the same number of epochs, the variants that update more often ended "
-                f"closer to least squares than batch gradient descent "
-                f"({fmt(gaps['batch'])} above it).",
-                gaps["minibatch"] < gaps["batch"] and gaps["stochastic"] < gaps["batch"],
+    ctx.observe(f"After {epochs} epochs batch gradient descent ended closest to least "
+                f"squares ({fmt(gaps['batch'])} above it); the noisy updates of mini-batch "
+                f"({fmt(gaps['minibatch'])}) and stochastic ({fmt(gaps['stochastic'])}) "
+                f"gradient descent keep jittering around the minimum.",
+                gaps["batch"] < gaps["minibatch"] and gaps["batch"] < gaps["stochastic"],
+                f"After {epochs} epochs the variants that update more often were ahead: "
                 f"batch gradient descent ended {fmt(gaps['batch'])} above least squares, "
                 f"mini-batch {fmt(gaps['minibatch'])}, stochastic {fmt(gaps['stochastic'])}.")
 

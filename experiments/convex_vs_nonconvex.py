@@ -15,6 +15,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from mlmath_jax import plotting, train
+from mlmath_jax.runner.lesson import Lesson, TryNext
+from mlmath_jax.runner.report import fmt
 from mlmath_jax.runner.schema import Float, Int, Str
 
 from . import _landscape as L
@@ -25,7 +27,8 @@ SCHEMA = {
     "problem": {
         "starts": Int(8, min=1, max=64, help="number of starting points, on a circle"),
         "radius": Float(4.5, gt=0.0, help="radius of the circle of starting points"),
-        "jitter": Float(0.0, min=0.0, help="random offset added to each start (seeded)"),
+        "jitter": Float(0.0, min=0.0, help="random offset added to each start (drawn from the "
+                                               "run's random key)"),
     },
     "optimizer": {
         "impl": L.IMPL,
@@ -36,6 +39,31 @@ SCHEMA = {
 }
 
 SURFACES = ("bowl", "himmelblau")
+
+LESSON = Lesson(
+    title="Convex against non-convex",
+    chapter="optimization",
+    concept="A function is convex when the straight line between any two points of its "
+            "graph lies on or above the graph. A convex function has no local minima other "
+            "than its global minimum, so gradient descent reaches the same answer from any "
+            "start. A non-convex function can have several minima, and which one a run ends "
+            "in depends on where it starts. The same optimizer runs here from points on a "
+            "circle, on the convex bowl x² + 5y² and on Himmelblau's function, which has four "
+            "minima.",
+    equations=(r"f(\lambda a + (1 - \lambda) b) \le \lambda f(a) + (1 - \lambda) f(b), "
+               r"\quad 0 \le \lambda \le 1",
+               r"f_{\text{bowl}}(x, y) = x^2 + 5y^2",
+               r"f_{\text{Himmelblau}}(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2"),
+    try_next=(
+        TryNext(("problem.starts=3",), "three starts: at most three of Himmelblau's four "
+                "minima can be reached."),
+        TryNext(("problem.starts=32",), "32 starts on the circle: the paths show which "
+                "region of starts leads to which minimum."),
+        TryNext(("problem.jitter=1.0",), "starts moved at random off the circle."),
+    ),
+    main_figure="starts_and_minima.png",
+    headline="himmelblau_minima_reached",
+)
 
 
 def starting_points(k: int, radius: float, jitter: float, key) -> np.ndarray:
@@ -77,6 +105,25 @@ def run(cfg, key, ctx):
     ctx.print(f"minima reached: bowl {metrics['bowl_minima_reached']}, "
               f"himmelblau {metrics['himmelblau_minima_reached']}")
 
+    n = cfg.train.steps
+    bc, hc = metrics["bowl_starts_converged"], metrics["himmelblau_starts_converged"]
+    ctx.observe(f"On the convex bowl all {k} starts ended within 0.01 of its one minimum "
+                f"(0, 0) after {n:,} steps (largest final f: "
+                f"{fmt(metrics['bowl_final_f_max'])}).", bc == k,
+                f"On the convex bowl {bc} of {k} starts came within 0.01 of the minimum "
+                f"(0, 0) in {n:,} steps (largest final f: "
+                f"{fmt(metrics['bowl_final_f_max'])}).")
+    counts = np.bincount([i for i in metrics["himmelblau_assignment"] if i is not None],
+                         minlength=4)
+    minima = L.SURFACES["himmelblau"][2]
+    split = ", ".join(f"{c} at ({fmt(float(m[0]))}, {fmt(float(m[1]))})"
+                      for c, m in zip(counts, minima, strict=True) if c)
+    hm = metrics["himmelblau_minima_reached"]
+    ctx.observe(f"On Himmelblau's function the {hc} starts that converged ended in {hm} "
+                f"different minima: {split}.", hc > 0 and hm >= 2,
+                f"On Himmelblau's function {hc} of {k} starts converged, into {hm} "
+                f"minimum(s)" + (f": {split}." if split else "."))
+
     fig, axes = plotting.subplots(1, 2, size=(5.2, 4.8))
     for ax, surface in zip(axes, SURFACES, strict=True):
         trace = np.asarray(results[surface].trace, float)  # (steps + 1, k, 2)
@@ -86,5 +133,6 @@ def run(cfg, key, ctx):
         word = "minimum" if n == 1 else "minima"
         L.draw_paths(ax, surface, paths, f"{surface}: {k} starts → {n} {word}", box=box)
         ax.get_legend().remove()
-    ctx.save_figure(fig, "starts_and_minima")
+    ctx.save_figure(fig, "starts_and_minima", caption=f"The paths of {k} starts on each "
+                    "surface; stars mark the minima.")
     return metrics

@@ -15,6 +15,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from mlmath_jax import data, losses, optim, plotting, train
+from mlmath_jax.runner.lesson import Lesson, TryNext
+from mlmath_jax.runner.report import fmt
 from mlmath_jax.runner.schema import Float, Int, Str
 
 DESCRIPTION = "batch vs stochastic vs mini-batch gradient descent: loss per epoch and per second"
@@ -37,6 +39,31 @@ SCHEMA = {
     },
     "train": {"epochs": Int(20, min=1, max=10_000)},
 }
+
+
+LESSON = Lesson(
+    title="Batch, mini-batch and stochastic gradient descent",
+    chapter="optimization",
+    concept="Gradient descent on a training set can compute the gradient from all the "
+            "examples at once (batch), from one example at a time (stochastic), or from small "
+            "groups of b examples (mini-batch). Over one pass through the data (an epoch) "
+            "batch gradient descent makes one exact step, stochastic gradient descent n noisy "
+            "ones and mini-batch gradient descent n/b. The noisy steps are cheap and make "
+            "early progress fast, but they keep jittering around the minimum unless the "
+            "learning rate is small.",
+    equations=(r"L(w) = \frac{1}{n} \sum_{i=1}^{n} (x_i^\top w - y_i)^2",
+               r"w \leftarrow w - \alpha\, \frac{1}{|B|} \sum_{i \in B} \nabla_w (x_i^\top w"
+               r" - y_i)^2"),
+    try_next=(
+        TryNext(("optimizer.batch_size=128",), "larger mini-batches: fewer, less noisy "
+                "updates per epoch."),
+        TryNext(("optimizer.lr_stochastic=0.05",), "a ten times larger step for stochastic "
+                "gradient descent: a noisier path around the least-squares weights."),
+        TryNext(("train.epochs=100",), "five times as many epochs for all three variants."),
+    ),
+    main_figure="gd_variants.png",
+    headline="minibatch_final_mse",
+)
 
 
 def mse_loss(w, batch):
@@ -86,6 +113,23 @@ def run(cfg, key, ctx):
         ctx.log(e, **{v: float(curves[v][e]) for v in VARIANTS})
     ctx.print("final MSE after " + f"{epochs} epochs: " + ", ".join(
         f"{v} {curves[v][-1]:.4g}" for v in VARIANTS) + f" (least squares {best:.4g})")
+
+    gaps = {v: metrics[f"{v}_final_mse"] - best for v in VARIANTS}
+    order = sorted(VARIANTS, key=gaps.get)
+    ctx.observe(f"After {epochs} epochs the full-data MSE was {fmt(best)} (least squares) plus "
+                + ", ".join(f"{fmt(gaps[v])} for {v}" for v in order)
+                + f"; batch gradient descent made {metrics['batch_updates']:,} updates, "
+                f"stochastic {metrics['stochastic_updates']:,}.",
+                all(g >= -1e-6 * max(1.0, best) for g in gaps.values()),
+                "a variant ended below the least-squares MSE, which only rounding allows.")
+    ctx.observe(f"After {epochs} epochs batch gradient descent ended closest to least "
+                f"squares ({fmt(gaps['batch'])} above it); the noisy updates of mini-batch "
+                f"({fmt(gaps['minibatch'])}) and stochastic ({fmt(gaps['stochastic'])}) "
+                f"gradient descent keep jittering around the minimum.",
+                gaps["batch"] < gaps["minibatch"] and gaps["batch"] < gaps["stochastic"],
+                f"After {epochs} epochs the variants that update more often were ahead: "
+                f"batch gradient descent ended {fmt(gaps['batch'])} above least squares, "
+                f"mini-batch {fmt(gaps['minibatch'])}, stochastic {fmt(gaps['stochastic'])}.")
 
     fig, (ax1, ax2, ax3) = plotting.subplots(1, 3, size=(4.6, 4.0))
     for v in VARIANTS:

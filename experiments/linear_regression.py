@@ -15,6 +15,8 @@ import optax
 from mlmath_jax import data, plotting, train
 from mlmath_jax.errors import ConfigError, UserError
 from mlmath_jax.models import linear
+from mlmath_jax.runner.lesson import Lesson, TryNext
+from mlmath_jax.runner.report import fmt
 from mlmath_jax.runner.schema import Float, Int, Path, Str
 
 DESCRIPTION = "linear regression: normal equation vs gradient descent vs lstsq"
@@ -35,6 +37,31 @@ SCHEMA = {
         "gradients": Str("manual", choices=("manual", "autodiff")),
     },
 }
+
+
+LESSON = Lesson(
+    title="Linear regression three ways",
+    chapter="optimization",
+    concept="Linear regression predicts y as a weighted sum of the features plus a bias, "
+            "and chooses the weights that minimize the mean squared error. That minimum can "
+            "be computed in closed form from the normal equation, by a least-squares solver "
+            "that avoids forming XᵀX, or approached step by step by gradient descent on the "
+            "error. All three should give the same weights; the gradient written by hand is "
+            "checked against automatic differentiation.",
+    equations=(r"L(w) = \frac{1}{n} \lVert X w - y \rVert^2, \qquad \nabla L(w) = "
+               r"\frac{2}{n} X^\top (X w - y)",
+               r"X^\top X\, w = X^\top y"),
+    try_next=(
+        TryNext(("train.steps=20",), "a short run: gradient descent stops before the "
+                "closed-form weights."),
+        TryNext(('train.gradients="autodiff"',), "jax.grad in place of the hand-written "
+                "gradient: the same fit."),
+        TryNext(("optimizer.lr=0.01",), "a ten times smaller step: gradient descent "
+                "approaches the minimum more slowly."),
+    ),
+    main_figure="fit_and_loss.png",
+    headline="r2",
+)
 
 
 def check(cfg):
@@ -121,6 +148,15 @@ def run(cfg, key, ctx):
     if w_true is not None:
         metrics["true_weights_max_abs_err"] = float(np.max(np.abs(ws["lstsq"] - w_true)))
     ctx.print(f"largest difference between the three weight vectors: {max_diff:.3g}")
+    tol = 1e-10 if ctx.dtype == jnp.float64 else 1e-5
+    ctx.observe(f"The hand-written gradient matched jax.grad to a relative error of "
+                f"{fmt(grad_rel_err)}.", grad_rel_err < tol,
+                f"the hand-written gradient differed from jax.grad by {fmt(grad_rel_err)}.")
+    ctx.observe(f"After {cfg.train.steps:,} steps the three weight vectors agreed to within "
+                f"{fmt(max_diff)}; R² = {fmt(metrics['r2'])}.",
+                max_diff < 1e-2 * max(1.0, float(np.max(np.abs(ws["lstsq"])))),
+                f"after {cfg.train.steps:,} steps the weight vectors differed by up to "
+                f"{fmt(max_diff)}: gradient descent had not reached the minimum.")
 
     _figures(ctx, X_np, y_np, ws, names, result.losses, cfg.train.steps)
     return metrics

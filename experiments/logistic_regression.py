@@ -17,6 +17,8 @@ import numpy as np
 
 from mlmath_jax import data, metrics, optim, plotting, train
 from mlmath_jax.models import logistic
+from mlmath_jax.runner.lesson import Lesson, TryNext
+from mlmath_jax.runner.report import fmt
 from mlmath_jax.runner.schema import Float, Int, Str
 
 DESCRIPTION = "logistic regression (breast cancer, 2-D toy) and softmax regression (digits)"
@@ -41,6 +43,39 @@ SCHEMA = {
         "gradients": Str("manual", choices=("manual", "autodiff")),
     },
 }
+
+
+LESSON_TEXT = ("Logistic regression turns a weighted sum of the features into a probability "
+               "with the sigmoid σ(z) = 1/(1 + e⁻ᶻ), and is trained by minimizing the binary "
+               "cross-entropy between those probabilities and the 0/1 labels. Its gradient "
+               "has a simple form, Xᵀ(σ(Xw) − y)/n, which is written by hand here and checked "
+               "against automatic differentiation. The decision boundary, where the "
+               "probability is ½, is the straight line (or plane) xᵀw = 0. With more than two "
+               "classes, softmax regression gives each class its own weights and turns the "
+               "scores into probabilities with the softmax.")
+
+
+def lesson(cfg) -> Lesson:
+    softmax = cfg.data.source == "digits"
+    eqs = ((r"p_{ik} = \frac{e^{x_i^\top w_k}}{\sum_j e^{x_i^\top w_j}}",
+            r"L(W) = -\frac{1}{n} \sum_i \log p_{i, y_i} + \lambda \lVert W \rVert^2")
+           if softmax else
+           (r"\sigma(z) = \frac{1}{1 + e^{-z}}, \qquad p_i = \sigma(x_i^\top w)",
+            r"L(w) = -\frac{1}{n} \sum_i \left[ y_i \log p_i + (1 - y_i) \log (1 - p_i) "
+            r"\right] + \lambda \lVert w \rVert^2",
+            r"\nabla L(w) = \frac{1}{n} X^\top (\sigma(X w) - y) + 2 \lambda w"))
+    return Lesson(
+        title="Softmax regression" if softmax else "Logistic regression",
+        chapter="optimization", concept=LESSON_TEXT, equations=eqs,
+        try_next=(
+            TryNext(("model.l2=1.0",), "a strong L2 penalty: smaller weights and a softer "
+                    "fit."),
+            TryNext(('train.gradients="autodiff"',), "jax.grad in place of the hand-written "
+                    "gradient: the same training."),
+            TryNext(("train.steps=20",), "a short run: lower accuracy before training "
+                    "settles."),
+        ),
+        main_figure="logistic.png", headline="test_accuracy")
 
 
 def load(cfg):
@@ -114,6 +149,15 @@ def run(cfg, key, ctx):
         "n_test": int(len(yte)),
     }
     ctx.print(f"test accuracy {metrics['test_accuracy']:.4f} on {len(yte)} examples")
+    tol = 1e-10 if ctx.dtype == jnp.float64 else 1e-5
+    ctx.observe(f"The hand-written gradient matched jax.grad to a relative error of "
+                f"{fmt(grad_err)}.", grad_err < tol,
+                f"the hand-written gradient differed from jax.grad by {fmt(grad_err)}.")
+    te, tr = metrics["test_accuracy"], metrics["train_accuracy"]
+    ctx.observe(f"Test accuracy {fmt(te)} on {len(yte)} held-out examples (training accuracy "
+                f"{fmt(tr)}).", te >= 0.9,
+                f"test accuracy was {fmt(te)} on {len(yte)} held-out examples (training "
+                f"accuracy {fmt(tr)}), below 0.9.")
 
     fig, (ax1, ax2) = plotting.subplots(1, 2, size=(5.2, 4.4))
     plotting.loss_curve(ax1, np.arange(len(res.losses)), res.losses, label="training loss")

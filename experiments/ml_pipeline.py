@@ -20,6 +20,8 @@ import numpy as np
 
 from mlmath_jax import data, nn, pipeline, train
 from mlmath_jax.errors import ConfigError, UserError
+from mlmath_jax.runner.lesson import Lesson, TryNext
+from mlmath_jax.runner.report import fmt
 from mlmath_jax.runner.schema import Float, Path, Str
 
 from . import _nn
@@ -37,6 +39,31 @@ SCHEMA = {
     },
     **_nn.mlp_schema(hidden=[16], steps=500, log_every=50),
 }
+
+
+LESSON = Lesson(
+    title="A complete machine-learning pipeline",
+    chapter="neural networks",
+    concept="A model is only as trustworthy as the path from raw data to prediction. This "
+            "run reads a raw table, checks its columns, splits it into training and test "
+            "rows with every class in both, standardizes the features with statistics of "
+            "the training rows only (so nothing leaks from the test rows), trains a network, "
+            "evaluates it on the held-out rows, saves it, loads it back, and checks that the "
+            "reloaded model predicts exactly what the trained one did.",
+    equations=(r"z_j = \frac{x_j - \mu_j^{\text{train}}}{\sigma_j^{\text{train}}}",
+               r"\text{precision} = \frac{TP}{TP + FP}, \quad \text{recall} = "
+               r"\frac{TP}{TP + FN}, \quad F_1 = \frac{2 \cdot \text{precision} \cdot "
+               r"\text{recall}}{\text{precision} + \text{recall}}"),
+    try_next=(
+        TryNext(("model.hidden=[]",), "no hidden layer: softmax regression on the same "
+                "pipeline."),
+        TryNext(("data.test_fraction=0.5",), "half the rows held out: fewer to train on, "
+                "more to test on."),
+        TryNext(("train.steps=20",), "a short run: lower test accuracy."),
+    ),
+    main_figure="confusion_matrix.png",
+    headline="test_accuracy",
+)
 
 
 def check(cfg):
@@ -132,6 +159,14 @@ def run(cfg, key, ctx):
     _nn.curves(ctx, result.losses,
                [{"step": s, **r} for s, r in zip(steps, records, strict=False)])
     _nn.confusion(ctx, report["confusion"], classes)
+    te = float(report["accuracy"])
+    ctx.observe(f"Test accuracy {fmt(te)} on {len(yte)} held-out rows (training accuracy "
+                f"{fmt(train_acc)}), macro F1 {fmt(float(report['macro_f1']))}.", te >= 0.9,
+                f"test accuracy was {fmt(te)} on {len(yte)} held-out rows (training "
+                f"accuracy {fmt(train_acc)}), below 0.9.")
+    ctx.observe(f"The model reloaded from model/ predicted the {len(yte)} rows of test.csv "
+                f"exactly as the trained model did.", identical,
+                "the reloaded model's predictions differed.")
     ctx.print(f"test accuracy {report['accuracy']:.4f}; model saved to {model_dir}; "
               f"try: mlmath predict {model_dir} {test_csv}")
     per_class = {f"f1_{c}": f for c, f in zip(classes, report["f1"], strict=True)}

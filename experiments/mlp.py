@@ -15,6 +15,8 @@ import numpy as np
 
 from mlmath_jax import data, explog, nn, pipeline, train
 from mlmath_jax.errors import ConfigError, UserError
+from mlmath_jax.runner.lesson import Lesson, TryNext
+from mlmath_jax.runner.report import fmt
 from mlmath_jax.runner.schema import Float, Int, Path, Str
 
 from . import _nn
@@ -36,10 +38,45 @@ SCHEMA = {
 }
 
 
+def lesson(cfg) -> Lesson:
+    moons = cfg.data.source == "moons"
+    return Lesson(
+        title=f"A multi-layer perceptron on {'two moons' if moons else cfg.data.source}",
+        chapter="neural networks",
+        concept=('A multi-layer perceptron passes its input through layers, each a matrix product '
+                 'plus a bias followed by a non-linear activation, and ends with a softmax over '
+                 'the classes. It is trained by minimizing the cross-entropy with gradients from '
+                 'backpropagation: the chain rule applied layer by layer from the loss back to the'
+                 ' first weights, here written by hand and checked against automatic '
+                 'differentiation. The non-linear layers let the network draw curved decision '
+                 'boundaries that no linear model can.'),
+        equations=(r"a_0 = x, \qquad a_{l} = \phi(W_l a_{l-1} + b_l), \qquad "
+                   r"p = \operatorname{softmax}(W_L a_{L-1} + b_L)",
+                   r"L = -\frac{1}{n} \sum_i \log p_{i, y_i}",
+                   r"\frac{\partial L}{\partial W_l} = \delta_l\, a_{l-1}^\top, \qquad "
+                   r"\delta_{l-1} = (W_l^\top \delta_l) \odot \phi'(z_{l-1})"),
+        try_next=(
+            TryNext(("model.hidden=[4]",), "a much narrower hidden layer."),
+            TryNext(('train.gradients="autodiff"',), "jax.grad in place of the hand-written "
+                    "backward pass: the same training."),
+            TryNext(("optimizer.lr=0.1",), "a much larger step size for Adam."),
+        ),
+        main_figure="decision_boundary.png" if moons else "curves.png",
+        headline="test_accuracy")
+
+
 def check(cfg):
     if cfg.data.source == "mnist" and (cfg.data.images is None or cfg.data.labels is None):
         raise ConfigError("data.images and data.labels are required when data.source = "
                           "'mnist'")
+    if cfg.data.source in ("moons", "digits"):
+        n = cfg.data.n if cfg.data.source == "moons" else 1797
+        n_test = int(round(n * cfg.data.test_fraction))
+        if n - n_test < 2 or n_test < 1:
+            raise ConfigError(f"data.test_fraction = {cfg.data.test_fraction:g} of "
+                              f"{n} examples leaves {n - n_test} for training and {n_test} "
+                              f"for testing; at least 2 training and 1 test example are "
+                              f"needed")
     available = len(jax.devices())
     if cfg.train.devices > available:
         raise ConfigError(f"train.devices = {cfg.train.devices} but only {available} "
@@ -129,6 +166,11 @@ def run(cfg, key, ctx):
                               np.concatenate([ytr_np, yte_np]),
                               title=f"two moons: MLP {sizes} decision boundary")
     ctx.print(f"test accuracy: {report['accuracy']:.4f}")
+    te, tr = float(report["accuracy"]), float(records[-1]["train_accuracy"])
+    ctx.observe(f"Test accuracy {fmt(te)} on {len(yte_np):,} held-out examples after "
+                f"{cfg.train.steps:,} steps (training accuracy {fmt(tr)}).", te >= 0.9,
+                f"test accuracy was {fmt(te)} on {len(yte_np):,} held-out examples after "
+                f"{cfg.train.steps:,} steps (training accuracy {fmt(tr)}), below 0.9.")
     return {"test_accuracy": report["accuracy"], "train_accuracy": records[-1]["train_accuracy"],
             "final_loss": float(result.losses[-1]), "macro_f1": report["macro_f1"],
             "test_examples": int(len(yte_np)), "devices": cfg.train.devices}

@@ -1,7 +1,7 @@
-"""Neural Network from First Principles: the seed's two-layer network learns XOR.
+"""Neural Network from First Principles: a two-layer sigmoid network learns XOR.
 
 z₁ = W₁x + b₁, a₁ = σ(z₁), z₂ = W₂a₁ + b₂, ŷ = σ(z₂), binary cross-entropy, trained with
-the seed's hand-written backward pass (``train.gradients = "manual"``) or ``jax.grad``
+a hand-written backward pass (``train.gradients = "manual"``) or ``jax.grad``
 ("autodiff"). XOR is the classic problem no linear model solves: the hidden layer must
 bend the plane.
 """
@@ -14,11 +14,13 @@ import numpy as np
 
 from mlmath_jax import nn, train
 from mlmath_jax.errors import ConfigError
+from mlmath_jax.runner.lesson import Lesson, TryNext
+from mlmath_jax.runner.report import fmt
 from mlmath_jax.runner.schema import Int, Str
 
 from . import _nn
 
-DESCRIPTION = "the seed's 2-layer sigmoid network with manual backprop learns XOR"
+DESCRIPTION = "a 2-layer sigmoid network with a hand-written backward pass learns XOR"
 
 SCHEMA = {
     "model": {"hidden": Int(4, min=1, max=1024, help="hidden units")},
@@ -35,6 +37,34 @@ SCHEMA = {
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])
+
+
+LESSON = Lesson(
+    title="A two-layer network learns XOR",
+    chapter="neural networks",
+    concept="XOR outputs 1 when exactly one of its two inputs is 1. No straight line "
+            "separates those two points from the other two, so no linear model can learn it. "
+            "A hidden layer of sigmoid units bends the plane: each unit draws a line, and "
+            "the output unit combines them. The network is trained with binary cross-entropy "
+            "and a backward pass written by hand (the chain rule, layer by layer), checked "
+            "against jax.grad and against a computation graph of the loss.",
+    equations=(r"z_1 = W_1 x + b_1, \quad a_1 = \sigma(z_1), \quad z_2 = W_2 a_1 + b_2, \quad "
+               r"\hat{y} = \sigma(z_2)",
+               r"L = -\frac{1}{n} \sum_i \left[ y_i \log \hat{y}_i + (1 - y_i) \log (1 - "
+               r"\hat{y}_i) \right]",
+               r"\frac{\partial L}{\partial z_2} = \frac{1}{n} (\hat{y} - y), \qquad "
+               r"\frac{\partial L}{\partial z_1} = W_2^\top \frac{\partial L}{\partial z_2}"
+               r" \odot a_1 (1 - a_1)"),
+    try_next=(
+        TryNext(("model.hidden=1",), "one hidden unit draws a single line, which cannot "
+                "separate XOR."),
+        TryNext(('train.gradients="autodiff"',), "jax.grad in place of the hand-written "
+                "backward pass: the same training."),
+        TryNext(("train.steps=50",), "a short run: the outputs have not yet moved to 0 and 1."),
+    ),
+    main_figure="decision_boundary.png",
+    headline="accuracy",
+)
 
 
 def check(cfg):
@@ -81,6 +111,15 @@ def run(cfg, key, ctx):
                           XOR_Y, title="XOR: P(class 1) from the 2-layer network")
     ctx.print("XOR outputs ŷ: " + ", ".join(f"{v:.3f}" for v in y_hat))
     graph_err = _computation_graph(ctx, p, X, y)
+    outs = ", ".join(fmt(float(v)) for v in y_hat)
+    ctx.observe(f"All four XOR outputs are on the right side of ½: ŷ = {outs} for targets "
+                f"0, 1, 1, 0.", acc == 1.0,
+                f"accuracy {fmt(acc)}: ŷ = {outs} for targets 0, 1, 1, 0.")
+    tol = 1e-10 if ctx.dtype == jnp.float64 else 1e-5
+    ctx.observe(f"The hand-written backward pass matched jax.grad to a relative error of "
+                f"{fmt(grad_rel_err)}.", grad_rel_err < tol,
+                f"the hand-written backward pass differed from jax.grad by "
+                f"{fmt(grad_rel_err)}.")
     return {"accuracy": acc, "final_loss": float(result.losses[-1]),
             "outputs": y_hat.tolist(), "manual_grad_rel_err": grad_rel_err,
             "graph_grad_max_error": graph_err}

@@ -55,7 +55,9 @@ if (not _os.path.isdir(_os.path.join(_HERE, "experiments"))
         and _os.path.isfile(_os.path.join(_CHECKOUT_EXPERIMENTS, "__init__.py"))
         and not any(isinstance(f, _CheckoutExperiments) or f is _CheckoutExperiments
                     for f in _sys.meta_path)):
-    _sys.meta_path.append(_CheckoutExperiments)
+    # First: the experiments beside *this* package win over an editable install of another
+    # checkout (whose finder maps mlmath_jax.experiments to its own folder).
+    _sys.meta_path.insert(0, _CheckoutExperiments)
 
 
 def __getattr__(name: str):

@@ -55,8 +55,21 @@ SCHEMA = {
 
 
 def check(cfg):
-    if cfg.polynomial.random_degree == 0 and not any(cfg.polynomial.coeffs):
+    c = np.asarray(cfg.polynomial.coeffs, np.float64)
+    if cfg.polynomial.random_degree == 0 and not np.any(c):
         raise ConfigError("polynomial.coeffs are all zero: every number is a root")
+    if not np.all(np.isfinite(c)):
+        raise ConfigError("polynomial.coeffs must be finite numbers")
+    if cfg.polynomial.random_degree == 0:
+        # The roots depend only on the ratios of the coefficients: the run divides them by
+        # the largest, so what must fit the dtype is the smallest nonzero ratio.
+        nz = np.abs(c[c != 0])
+        tiny = float(np.finfo(np.dtype(cfg.dtype)).tiny)
+        if nz.min() < tiny * nz.max():
+            raise ConfigError(f"polynomial.coeffs span a ratio {nz.max():.3g} / {nz.min():.3g}, "
+                              "more than "
+                              f"{cfg.dtype} can hold (ratios down to {tiny:.3g}); use "
+                              "dtype = \"float64\" or closer coefficients")
 
 
 def run(cfg, key, ctx):
@@ -64,7 +77,10 @@ def run(cfg, key, ctx):
     if p.random_degree:
         coeffs = jax.random.normal(key, (p.random_degree + 1,), ctx.dtype)
     else:
-        coeffs = jnp.asarray(p.coeffs, ctx.dtype)
+        c = np.asarray(p.coeffs, np.float64)
+        # A power of two rescales exactly: the same roots, the same rounding, no overflow.
+        scale = 2.0 ** -np.round(np.log2(np.max(np.abs(c))))
+        coeffs = jnp.asarray(c * scale, ctx.dtype)
     tol = cfg.solver.tol or None
     roots = np.asarray(algebra.poly_roots(coeffs, max_iter=cfg.solver.max_iter, tol=tol))
     reference = np.roots(np.asarray(coeffs, np.float64))

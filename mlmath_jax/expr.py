@@ -381,7 +381,7 @@ FUNCTIONS: dict[str, Function] = {r.name: r for r in [
     _row("atan", _jnp("arctan"), math.atan, ("1/(1 + u^2)",), "inverse trig rule", None,
          "inverse tangent"),
     _row("atan2", _jnp("arctan2"), math.atan2, ("v/(u^2 + v^2)", "-u/(u^2 + v^2)"),
-         "inverse trig rule", None, "atan2(y, x): the angle of the point (x, y)",
+         "inverse trig rule", None, "the angle of the point (x, y), in (-pi, pi]",
          arity=(2,)),
     _row("sinh", _jnp("sinh"), math.sinh, ("cosh(u)",), "hyperbolic rule", None,
          "hyperbolic sine"),

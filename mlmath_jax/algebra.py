@@ -253,7 +253,8 @@ def row_reduce(A, tol: float | None = None) -> RowReduction:
         pivot = M[r, c]
         if pivot != 1.0:
             M[r] = M[r] / pivot
-            steps.append(Step(f"R{r + 1} ← R{r + 1} / {_num(pivot)}",
+            div = _num(pivot) if pivot > 0 else f"({_num(pivot)})"   # never "/ -2"
+            steps.append(Step(f"R{r + 1} ← R{r + 1} / {div}",
                               f"make the pivot in column {c + 1} equal to 1", M.copy()))
         for i in range(rows):
             if i != r and abs(M[i, c]) > tol:

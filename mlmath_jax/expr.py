@@ -196,21 +196,47 @@ def _jnp(name: str) -> Callable:
     return f
 
 
-def _jlog(x, base=None):
+def _one_call(name: str, fn: Callable) -> Callable:
+    """``fn`` under a ``jax.jit`` named ``name`` (made on first use, so importing this
+    module does not import JAX): a jaxpr shows it as one call, which ``mlmath graph``
+    draws as one node (``sigmoid`` rather than the primitives of its stable form)."""
+    jitted = []
+
+    def f(*a):
+        if not jitted:
+            fn.__name__ = fn.__qualname__ = name
+            jitted.append(_mod("jax").jit(fn))
+        return jitted[0](*a)
+    return f
+
+
+def _jlog_base(x, base):
     jnp = _mod("jax.numpy")
-    return jnp.log(x) if base is None else jnp.log(x) / jnp.log(base)
+    return jnp.log(x) / jnp.log(base)
 
 
-def _jsigmoid(x):
+_jlog_base_call = _one_call("log", _jlog_base)
+
+
+def _jlog(x, base=None):
+    return _mod("jax.numpy").log(x) if base is None else _jlog_base_call(x, base)
+
+
+def _sigmoid_jax(x):
     return _mod("mlmath_jax.explog").sigmoid(x)
 
 
-def _jgamma(x):
+def _gamma_jax(x):
     return _mod("jax.scipy.special").gamma(x)
 
 
-def _jfactorial(x):
+def _factorial_jax(x):
     return _mod("jax.scipy.special").gamma(x + 1.0)
+
+
+_jsigmoid = _one_call("sigmoid", _sigmoid_jax)
+_jgamma = _one_call("gamma", _gamma_jax)
+_jfactorial = _one_call("factorial", _factorial_jax)
 
 
 def _sigmoid_host(x: float) -> float:
@@ -355,7 +381,7 @@ FUNCTIONS: dict[str, Function] = {r.name: r for r in [
     _row("atan", _jnp("arctan"), math.atan, ("1/(1 + u^2)",), "inverse trig rule", None,
          "inverse tangent"),
     _row("atan2", _jnp("arctan2"), math.atan2, ("v/(u^2 + v^2)", "-u/(u^2 + v^2)"),
-         "inverse trig rule", None, "atan2(y, x): the angle of the point (x, y)",
+         "inverse trig rule", None, "the angle of the point (x, y), in (-pi, pi]",
          arity=(2,)),
     _row("sinh", _jnp("sinh"), math.sinh, ("cosh(u)",), "hyperbolic rule", None,
          "hyperbolic sine"),

@@ -32,6 +32,14 @@ from mlmath_jax.errors import UserError
 
 _CALL_PARAMS = ("jaxpr", "call_jaxpr", "fun_jaxpr")   # sub-jaxprs that are inlined
 
+#: Named calls kept as one node when ``group=True``: the functions a learner knows as one
+#: operation (σ, softplus, ReLU, …) rather than the dozen primitives of their stable forms.
+GROUPED = frozenset({
+    "sigmoid", "log_sigmoid", "softplus", "relu", "relu6", "silu", "gelu", "elu", "celu",
+    "selu", "leaky_relu", "logsumexp", "logaddexp", "softmax", "log_softmax", "gamma",
+    "factorial", "log", "sign", "hard_tanh",
+})
+
 
 class GraphNode(NamedTuple):
     """One node of a :class:`ComputationGraph`.
@@ -74,7 +82,13 @@ class ComputationGraph(NamedTuple):
     max_error: float
 
 
-def _flatten(jaxpr, in_ids, const_ids, nodes, eqns):
+def _call_name(eqn) -> str | None:
+    """The name of a call equation that ``group=True`` keeps whole, else None."""
+    name = eqn.params.get("name")
+    return name if isinstance(name, str) and name in GROUPED else None
+
+
+def _flatten(jaxpr, in_ids, const_ids, nodes, eqns, group=False):
     """Inline ``jaxpr`` into the flat equation list; returns the ids of its outputs."""
     env = {}
     for v, i in zip(jaxpr.invars, in_ids, strict=True):
@@ -91,6 +105,16 @@ def _flatten(jaxpr, in_ids, const_ids, nodes, eqns):
     for eqn in jaxpr.eqns:
         args = [ref(a) for a in eqn.invars]
         sub = next((eqn.params[k] for k in _CALL_PARAMS if k in eqn.params), None)
+        if (eqn.primitive.name == "convert_element_type" and len(args) == 1
+                and eqn.params.get("new_dtype") == eqn.invars[0].aval.dtype):
+            env[eqn.outvars[0]] = args[0]      # a weak-type cast: same values, no node
+            continue
+        name = _call_name(eqn) if group and sub is not None else None
+        if name is not None and len(eqn.outvars) == 1:
+            nodes.append((name, name, tuple(args), 0))
+            eqns.append((eqn, tuple(args), len(nodes) - 1))
+            env[eqn.outvars[0]] = len(nodes) - 1
+            continue
         if sub is not None and len(eqn.outvars) >= 1:
             inner = sub.jaxpr if hasattr(sub, "jaxpr") else sub
             consts = getattr(sub, "consts", [])
@@ -99,7 +123,7 @@ def _flatten(jaxpr, in_ids, const_ids, nodes, eqns):
                 nodes.append(("const", _fmt(np.asarray(c)), (), np.asarray(c)))
                 cids.append(len(nodes) - 1)
             n_in = len(inner.invars)
-            outs = _flatten(inner, args[-n_in:] if n_in else [], cids, nodes, eqns)
+            outs = _flatten(inner, args[-n_in:] if n_in else [], cids, nodes, eqns, group)
             for v, o in zip(eqn.outvars, outs, strict=True):
                 env[v] = o
             continue
@@ -112,13 +136,17 @@ def _flatten(jaxpr, in_ids, const_ids, nodes, eqns):
     return [ref(a) for a in jaxpr.outvars]
 
 
-def trace(f, *args, names: tuple[str, ...] | None = None) -> ComputationGraph:
+def trace(f, *args, names: tuple[str, ...] | None = None,
+          group: bool = True) -> ComputationGraph:
     """The computation graph of a scalar function ``f(*args)`` at ``args``.
 
     Args:
       f: a JAX-traceable function of arrays with a scalar output.
       *args: the point (arrays or numbers; they become floating arrays).
       names: the inputs' names (default ``x0, x1, …``).
+      group: keep a call of a function named in :data:`GROUPED` (``sigmoid``,
+        ``softplus``, ``relu``, …, when it is a ``jax.jit`` call of that name) as one
+        node; False expands every call into its primitives.
 
     Returns:
       :class:`ComputationGraph` with each node's value and ∂f/∂node.
@@ -147,7 +175,7 @@ def trace(f, *args, names: tuple[str, ...] | None = None) -> ComputationGraph:
         nodes.append(("const", _fmt(np.asarray(c)), (), np.asarray(c)))
         const_ids.append(len(nodes) - 1)
     eqns: list = []
-    (out,) = _flatten(closed.jaxpr, list(range(len(args))), const_ids, nodes, eqns)
+    (out,) = _flatten(closed.jaxpr, list(range(len(args))), const_ids, nodes, eqns, group)
 
     leaves = {i: jnp.asarray(n[3]) for i, n in enumerate(nodes) if n[0] == "const"}
     shapes = {}
@@ -157,7 +185,8 @@ def trace(f, *args, names: tuple[str, ...] | None = None) -> ComputationGraph:
         for i, x in enumerate(xs):
             vals[i] = x
         for (eqn, ins, first), e in zip(eqns, eps, strict=True):
-            res = eqn.primitive.bind(*[vals[i] for i in ins], **eqn.params)
+            params = eqn.primitive.get_bind_params(eqn.params)   # as jax's eval_jaxpr
+            res = eqn.primitive.bind(*[vals[i] for i in ins], **params)
             res = res if eqn.primitive.multiple_results else [res]
             for k, r in enumerate(res):
                 floating = jnp.issubdtype(jnp.result_type(r), jnp.inexact)
@@ -199,17 +228,21 @@ def _fmt(a) -> str:
     a = np.asarray(a)
     if a.size == 1:
         return f"{float(a.reshape(())) + 0.0:.4g}"        # + 0.0: −0 shown as 0
-    if a.size <= 4:
+    if a.size <= 6 and a.ndim == 1:
         return "[" + ", ".join(f"{float(x):.3g}" for x in a.ravel()) + "]"
+    if a.size <= 6 and a.ndim == 2:                       # a small matrix, row by row
+        return "[" + ", ".join(_fmt(row) for row in a) + "]"
     return f"{a.dtype}{list(a.shape)} ‖·‖={float(np.linalg.norm(a)):.3g}"
 
 
-def expression_graph(text: str, point: dict[str, float]) -> ComputationGraph:
+def expression_graph(text: str, point: dict[str, float],
+                     group: bool = True) -> ComputationGraph:
     """The graph of an expression of :mod:`mlmath_jax.expr` at a point.
 
     Args:
       text: an expression such as ``"sigmoid(w*x + b)"``.
       point: a value for every variable, e.g. ``{"w": 2, "x": -1, "b": 0.5}``.
+      group: one node per function of the expression (``sigmoid``), as :func:`trace`.
 
     Returns:
       :class:`ComputationGraph`, inputs in the order of ``point``.
@@ -223,10 +256,11 @@ def expression_graph(text: str, point: dict[str, float]) -> ComputationGraph:
 
     names = tuple(point)
     f = expr.to_function(expr.parse(text), *names)
-    return trace(f, *(float(point[n]) for n in names), names=names)
+    return trace(f, *(float(point[n]) for n in names), names=names, group=group)
 
 
-def network_graph(key: jax.Array, sizes: tuple[int, int, int] = (2, 3, 1)) -> ComputationGraph:
+def network_graph(key: jax.Array, sizes: tuple[int, int, int] = (2, 3, 1),
+                  group: bool = True) -> ComputationGraph:
     """The graph of a two-layer network's loss on one example.
 
     L = −[y log ŷ + (1 − y) log(1 − ŷ)] with ŷ = σ(W₂ tanh(W₁x + b₁) + b₂), random
@@ -235,6 +269,7 @@ def network_graph(key: jax.Array, sizes: tuple[int, int, int] = (2, 3, 1)) -> Co
     Args:
       key: a ``jax.random`` key.
       sizes: (inputs, hidden units, 1).
+      group: each softplus one node (else its primitives), as :func:`trace`.
 
     Returns:
       :class:`ComputationGraph` with inputs W1, b1, W2, b2, x, y.
@@ -259,7 +294,7 @@ def network_graph(key: jax.Array, sizes: tuple[int, int, int] = (2, 3, 1)) -> Co
         return y * jax.nn.softplus(-z) + (1 - y) * jax.nn.softplus(z)
 
     return trace(loss, W1, jnp.zeros(h), W2, jnp.zeros(()), x, jnp.ones(()),
-                 names=("W1", "b1", "W2", "b2", "x", "y"))
+                 names=("W1", "b1", "W2", "b2", "x", "y"), group=group)
 
 
 def to_dot(graph: ComputationGraph) -> str:

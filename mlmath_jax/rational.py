@@ -91,7 +91,9 @@ def _copy(M: Matrix) -> Matrix:
 
 
 def _times(m: Fraction) -> str:
-    return format_fraction(m) if m.denominator == 1 else f"({format_fraction(m)})"
+    """m as a factor or divisor: in parentheses unless a non-negative integer
+    ("R2 / (−2)", "(1/2)·R1"), so a step never reads "R2 / -2"."""
+    return format_fraction(m) if m.denominator == 1 and m >= 0 else f"({format_fraction(m)})"
 
 
 def row_reduce(A) -> RowReduction:

@@ -94,6 +94,10 @@ def test_row_reduce_solves_augmented_system_and_records_steps():
     np.testing.assert_allclose(steps[-1].matrix, R, atol=1e-12)
     swaps = [s for s in steps if s.operation.startswith("swap")]
     assert swaps and all(s.reason.startswith("partial pivoting") for s in swaps)
+    # a negative pivot is written in parentheses: "R1 ← R1 / (-3)", never "R1 / -3"
+    divides = [s.operation for s in steps if " / " in s.operation]
+    assert divides and not any(" / -" in op for op in divides), divides
+    assert any(" / (-" in op for op in divides), divides
 
 
 def test_row_reduce_rank_deficient():

@@ -172,6 +172,10 @@ def test_calc_help_lists_every_function_of_the_table(capsys):
     for name in expr.FUNCTIONS:
         assert f"  {name}(" in out
     assert "% (modulo" in out and "n! (factorial)" in out
+    for line in out.splitlines():       # each signature once: "atan2(y, x): the angle …"
+        sig, _, text = line.strip().partition(": ")
+        if "(" in sig and text:
+            assert sig.split(" or ")[0] not in text, line
 
 
 def test_diff_kink_in_a_real_process():

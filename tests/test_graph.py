@@ -109,11 +109,54 @@ def test_cli_graph_prints_every_node_and_agreement(tmp_path, capsys):
     (["w*x", "--network"], "not both"),
     ([], "or --network"),
     (["w*(x", "--at", "w=1,x=1"], "syntax error"),
+    (["x+\n1", "--at", "x=1"], "line break"),
     (["w*x", "--at", "w=1,x=1", "--out", "/no/such/folder/g"], "does not exist"),
 ])
 def test_cli_mistakes_one_line_exit_2(capsys, argv, message):
     code = main(["graph", *argv])
     err = capsys.readouterr().err
     assert code == 2 and message in err, err
-    # one line, except expr's syntax errors, which add the expression and a caret under it
-    assert err.count("\n") == (3 if "syntax error" in err else 1), err
+    assert err.count("\n") == 1, err          # one line, syntax errors included
+
+
+@settings(max_examples=4, deadline=None)
+@given(finite, finite, finite)
+def test_sigmoid_is_one_node_unless_primitives_asked(w, x, b):
+    point = {"w": w, "x": x, "b": b}
+    g = graph.expression_graph("sigmoid(w*x + b)", point)
+    assert [n.op for n in g.nodes] == ["input"] * 3 + ["mul", "add", "sigmoid"]
+    assert g.edges == ((0, 3), (1, 3), (3, 4), (2, 4), (4, 5))
+    full = graph.expression_graph("sigmoid(w*x + b)", point, group=False)
+    assert len(full.nodes) > len(g.nodes) and "sigmoid" not in [n.op for n in full.nodes]
+    for a, c in zip(g.nodes[:5], full.nodes[:5], strict=True):      # same values, grads
+        np.testing.assert_allclose(a.grad, c.grad, rtol=1e-5, atol=1e-6)
+    z = w * x + b
+    np.testing.assert_allclose(g.nodes[4].grad, jax.grad(jax.nn.sigmoid)(z), rtol=1e-5,
+                               atol=1e-6)
+
+
+def test_network_graph_groups_each_softplus_with_its_gradient():
+    g = graph.network_graph(jax.random.key(1))
+    ops = [n.op for n in g.nodes]
+    assert ops.count("softplus") == 2 and "log1p" not in ops and len(g.nodes) < 25
+    assert "convert_element_type" not in ops
+    y = float(g.nodes[5].value)
+    # L = y·softplus(−z) + (1 − y)·softplus(z): ∂L/∂softplus(−z) = y, ∂L/∂softplus(z) = 1 − y
+    sp_neg, sp_pos = (n for n in g.nodes if n.op == "softplus")
+    assert float(sp_neg.grad) == y and float(sp_pos.grad) == 1 - y
+    full = graph.network_graph(jax.random.key(1), group=False)
+    assert "softplus" not in [n.op for n in full.nodes] and len(full.nodes) > len(g.nodes)
+    for i, r in enumerate(g.jax_grads):
+        np.testing.assert_allclose(g.nodes[i].grad, r, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(full.nodes[i].grad, r, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("argv, ops", [
+    (["-x", "--at", "x=1.5"], ["input", "neg"]),
+    (["--at", "x=2", "-x^2", "--primitives"], ["input", "integer_pow", "neg"]),
+])
+def test_cli_graph_expression_may_begin_with_minus(tmp_path, capsys, argv, ops):
+    code = main(["graph", *argv, "--out", str(tmp_path / "g")])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert f"{len(ops)} node" in out and "agrees with jax.grad" in out

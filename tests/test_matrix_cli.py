@@ -54,7 +54,7 @@ def test_row_reduction_is_shown_step_by_step(capsys):
     code, out, _ = run(capsys, "rref", "--float", "[[1,2,3],[4,5,6]]")
     assert code == 0
     assert "step 1: swap R1 and R2   (partial pivoting" in out
-    assert "(rank 2)" in out
+    assert "rank 2: pivots in column(s) 1, 2" in out
     np.testing.assert_allclose(_last_matrix(out), [[1, 0, -1], [0, 1, 2]], atol=1e-12)
 
 
@@ -103,6 +103,27 @@ def test_issue_transcripts_are_exact(capsys):
     assert "1/3" in out and "4/3" in out
     code, out, _ = run(capsys, "rref", "[[0, 1], [1, 0]]")
     assert "swap R1 and R2   (the pivot in column 1 is 0)" in out
+    code, out, _ = run(capsys, "solve", "[[1, 2], [3, 4]]", "[5, 6]")   # b is a column
+    assert code == 0 and "b (2×1) =\n  [ 5 ]\n  [ 6 ]\n" in out
+
+
+sympy = pytest.importorskip("sympy")
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # run() drains capsys
+@given(st.integers(2, 3).flatmap(lambda n: st.lists(
+    st.lists(st.integers(-2, 2), min_size=n, max_size=n), min_size=n, max_size=n)),
+    st.booleans())
+def test_eig_says_when_a_matrix_is_not_diagonalizable(capsys, M, triangular):
+    if triangular:           # upper triangular with a repeated diagonal: often defective
+        M = [[M[0][0] if i == j else (v if j > i else 0) for j, v in enumerate(r)]
+             for i, r in enumerate(M)]
+    code, out, _ = run(capsys, "eig", str(M))
+    S = sympy.Matrix(M)
+    assert code == 0
+    if all(ev.is_rational for ev in S.eigenvals()):      # all shown exactly
+        assert ("not diagonalizable" in out) == (not S.is_diagonalizable()), out
 
 
 small = st.integers(-5, 5)

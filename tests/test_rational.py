@@ -115,3 +115,39 @@ def test_singular_determinant_is_exactly_zero_and_formats():
     assert rational.format_fraction(Fraction(4, 3)) == "4/3"
     with pytest.raises(TypeError):
         rational.to_matrix([[1.5]])
+
+
+_OP = __import__("re").compile(
+    r"swap R(\d+) and R(\d+)|R(\d+) ← R\3 / (\S+)|R(\d+) ← R\5 ([−+]) (?:(\S+)·)?R(\d+)")
+
+
+def _factor(text):
+    """A factor as the steps print it: an integer, or anything else in parentheses."""
+    if text.startswith("("):
+        assert text.endswith(")"), text
+        return Fraction(text[1:-1])
+    assert not text.startswith("-"), f"a negative factor without parentheses: {text}"
+    return Fraction(text)
+
+
+@settings(max_examples=20, deadline=None)
+@given(matrices())
+def test_each_step_read_as_written_gives_the_next_matrix(M):
+    """A learner who does what each line says gets the matrix printed under it; the
+    factors are unambiguous ("R2 / (-2)", "(1/2)·R1", never "R2 / -2")."""
+    prev = [row[:] for row in M]
+    for s in rational.row_reduce(M).steps:
+        m = _OP.fullmatch(s.operation)
+        assert m, s.operation
+        if m[1]:
+            i, j = int(m[1]) - 1, int(m[2]) - 1
+            prev[i], prev[j] = prev[j], prev[i]
+        elif m[3]:
+            i = int(m[3]) - 1
+            prev[i] = [x / _factor(m[4]) for x in prev[i]]
+        else:
+            i, j = int(m[5]) - 1, int(m[8]) - 1
+            k = _factor(m[7]) if m[7] else Fraction(1)
+            k = -k if m[6] == "−" else k
+            prev[i] = [x + k * y for x, y in zip(prev[i], prev[j], strict=True)]
+        assert prev == s.matrix, s.operation

@@ -71,7 +71,9 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
 # Commands whose one positional argument is an expression that may begin with "-"
 # (mlmath calc "-2^2"); every option they take has one value.
-_EXPRESSION_COMMANDS = ("calc", "diff")
+_EXPRESSION_COMMANDS = ("calc", "diff", "graph")
+
+_FLAGS = ("--steps", "--network", "--primitives")   # their options that take no value
 
 
 def _protect_expression(argv: list[str]) -> list[str]:
@@ -87,7 +89,7 @@ def _protect_expression(argv: list[str]) -> list[str]:
             opts.append(t)
         elif t.startswith("--"):
             opts.append(t)
-            if "=" not in t and i + 1 < len(rest) and t != "--steps":  # a flag
+            if "=" not in t and i + 1 < len(rest) and t not in _FLAGS:
                 opts.append(rest[i + 1])
                 i += 1
         else:

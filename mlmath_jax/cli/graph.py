@@ -3,7 +3,8 @@
     mlmath graph "sigmoid(w*x + b)" --at w=2,x=-1,b=0.5
     mlmath graph --network --seed 0 --out net
 
-One node per JAX primitive (read from ``jax.make_jaxpr``) with its forward value and,
+One node per operation (read from ``jax.make_jaxpr``; sigmoid, softplus, … one node
+each unless ``--primitives``) with its forward value and,
 after the backward pass, its gradient ∂output/∂node; the inputs' gradients are checked
 against ``jax.grad``. The picture is written as ``<out>.svg`` and ``<out>.png`` (Graphviz
 when its ``dot`` is installed, else matplotlib). See :mod:`mlmath_jax.graph`.
@@ -30,6 +31,9 @@ def add_arguments(p) -> None:
                    help="the two-layer network's loss on one example instead of an expression")
     p.add_argument("--seed", type=int, default=0,
                    help="--network: seed of the random parameters and example (default 0)")
+    p.add_argument("--primitives", action="store_true",
+                   help="expand sigmoid, softplus, … into the JAX primitives of their "
+                        "stable forms (default: one node each)")
     p.add_argument("--out", default="graph", metavar="STEM",
                    help="write STEM.svg and STEM.png (default: graph)")
 
@@ -55,6 +59,10 @@ def parse_point(text: str) -> dict[str, float]:
     return point
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def main(args) -> int:
     import jax
 
@@ -67,15 +75,18 @@ def main(args) -> int:
     if args.network:
         if args.at is not None:
             raise UserError("--at goes with an expression, not --network")
-        g = G.network_graph(jax.random.key(args.seed))
+        g = G.network_graph(jax.random.key(args.seed), group=not args.primitives)
         title = f"two-layer network, loss on one example (seed {args.seed})"
     else:
         if args.at is None:
             raise UserError("--at is needed: a value for every variable, e.g. --at x=1")
-        g = G.expression_graph(args.expression, parse_point(args.at))
+        g = G.expression_graph(args.expression, parse_point(args.at),
+                               group=not args.primitives)
         title = f"f = {args.expression.strip()} at {args.at}"
     print(title)
-    print(f"{len(g.nodes)} nodes, {len(g.edges)} edges (one node per JAX primitive)")
+    how = ("one node per JAX primitive" if args.primitives else
+           "one node per operation; --primitives expands sigmoid, softplus, …")
+    print(f"{_count(len(g.nodes), 'node')}, {_count(len(g.edges), 'edge')} ({how})")
     print(f"{'node':>4}  {'operation':<20} {'inputs':<12} {'value':<28} ∂f/∂node")
     for n in g.nodes:
         head = n.label if n.op in ("input", "const") else n.op

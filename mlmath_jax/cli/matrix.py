@@ -333,10 +333,14 @@ def _eig(A, exact: bool) -> int:
         shifted = [[A[i][j] - (lam if i == j else 0) for j in range(n)] for i in range(n)]
         vecs = rational.nullspace(shifted)
         tail = f" (algebraic multiplicity {mult})" if mult > 1 else ""
-        print(f"λ = {_fmt(lam)}{tail}: null space of A − ({_fmt(lam)})I, "
-              f"{len(vecs)} eigenvector(s)")
+        shift = _fmt(lam) if lam >= 0 and lam.denominator == 1 else f"({_fmt(lam)})"
+        print(f"λ = {_fmt(lam)}{tail}: null space of A − {shift}I, "
+              f"{len(vecs)} eigenvector{'s' if len(vecs) != 1 else ''}")
         for v in vecs:
             _print_vector("  v = ", v)
+        if len(vecs) < mult:
+            print(f"  fewer independent eigenvectors ({len(vecs)}) than the multiplicity "
+                  f"({mult}): A is not diagonalizable")
     if others:
         w, V = np.linalg.eig(Af)
         order = sorted(range(len(others)), key=lambda i: (-others[i].real, -others[i].imag))
@@ -396,6 +400,8 @@ def main(args) -> int:
         raise UserError("--power goes with eig only")
     names = ["A", "B"] if op != "solve" else ["A", "b"]
     mats = [parse_matrix(t, n) for t, n in zip(args.matrices, names, strict=False)]
+    if op == "solve" and len(mats) == 2:               # b shown as the column it is
+        mats[1] = _column(mats[1], len(mats[0]))
     exact = not args.use_float and all(is_exact(M) for M in mats)
     if not exact:
         mats = [[[float(x) for x in row] for row in M] for M in mats]
@@ -454,7 +460,10 @@ def main(args) -> int:
         _print_steps(red.steps)
         rank = len(red.pivots)
         R = red.matrix
-        _result(f"reduced row echelon form (rank {rank})", R if exact else np.asarray(R))
+        if op == "rref":
+            print(f"rank {rank}: pivots in column(s) "
+                  f"{', '.join(str(c + 1) for c in red.pivots) or 'none'}")
+        _result("reduced row echelon form", R if exact else np.asarray(R))
         if op == "rank":
             print(f"rank A = {rank} (pivots in column(s) "
                   f"{', '.join(str(c + 1) for c in red.pivots) or 'none'})")

@@ -69,10 +69,13 @@ def fmt(v) -> str:
         nums = [x for x in flat if isinstance(x, int | float) and not isinstance(x, bool)]
         if nums and len(nums) == len(v):
             return f"{len(v)} values from {fmt(min(nums))} to {fmt(max(nums))}"
-        return f"a list of {len(v)} items"
+        return f"a list of {len(v)} item{'s' if len(v) != 1 else ''}"
     if isinstance(v, dict):
-        text = ", ".join(f"{k}: {fmt(x)}" for k, x in list(v.items())[:6])
-        return text + (", …" if len(v) > 6 else "")
+        items = [(k, x) for k, x in v.items() if x is not None]   # what does not apply
+        if not items:
+            return "none"
+        text = ", ".join(f"{k}: {fmt(x)}" for k, x in items[:6])
+        return text + (", …" if len(items) > 6 else "")
     return str(v)
 
 

@@ -4,7 +4,12 @@ Sharing a process (or running at the same time) lets one side's BLAS or OpenMP w
 threads spin on the cores the other side is timed on. Here each side is built in a
 worker process of its own (``python -m mlmath_jax.bench._worker``), and the parent asks
 the workers for timed repeats one at a time, in alternating order (A B B A A B …), so
-only one side runs at any moment and the machine's drift falls on all of them.
+only one side runs at any moment and the machine's drift falls on all of them. Each turn
+starts with untimed calls for as long as the timed repeat will last (``warm``): a process
+that sat idle while the others took their turns has parked threads and cold caches, and
+on this KVM guest the first calls after a pause ran 1.5–3× slower than steady state (the
+digits MLP step read 2.6 ms without this warm-up, 1.3 ms with it, 0.8 ms in a process of
+its own running back to back).
 
 A side is named by a *builder*, ``"module:function"`` plus JSON keyword arguments; the
 builder returns ``(call, info)``: ``call()`` does one unit of work (its result is waited
@@ -141,7 +146,8 @@ def measure_isolated(sides: dict[str, Side], scale, pause: float = 0.02
         names = list(workers)
         for r in range(scale.repeats):
             for name in (names if r % 2 == 0 else names[::-1]):  # A B, B A, A B, ...
-                times[name].append(workers[name].ask(time=numbers[name])["seconds"])
+                times[name].append(workers[name].ask(time=numbers[name],
+                                                     warm=scale.min_repeat_s)["seconds"])
                 time.sleep(pause)
         for name in workers:
             out[name] = Timing(times[name], infos[name])
@@ -166,6 +172,10 @@ def _serve() -> None:  # pragma: no cover - runs in the worker process
                 reply = {"info": {**info, **blas_info(), "pid": os.getpid()}}
             else:
                 n = int(msg["time"])
+                warm_until = time.perf_counter() + float(msg.get("warm", 0.0))
+                _block(call())  # at least one untimed call: wakes threads, refills caches
+                while time.perf_counter() < warm_until:
+                    _block(call())
                 start = time.perf_counter()
                 out = None
                 for _ in range(n):

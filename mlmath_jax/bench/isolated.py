@@ -136,18 +136,20 @@ def measure_isolated(sides: dict[str, Side], scale, pause: float = 0.02
                 out[name] = str(exc)
                 w.close()
                 del workers[name]
-        numbers = {}
+        numbers, warm = {}, {}
         for name, w in workers.items():
             first = 0.0
             for _ in range(max(scale.warmup, 1)):
                 first = w.ask(time=1)["seconds"]
             numbers[name] = min(10_000, max(1, math.ceil(scale.min_repeat_s / max(first, 1e-9))))
+            # A side of seconds per call (networkx) is not warmed again before each turn.
+            warm[name] = scale.min_repeat_s if first < 1.0 else None
         times: dict[str, list[float]] = {name: [] for name in workers}
         names = list(workers)
         for r in range(scale.repeats):
             for name in (names if r % 2 == 0 else names[::-1]):  # A B, B A, A B, ...
                 times[name].append(workers[name].ask(time=numbers[name],
-                                                     warm=scale.min_repeat_s)["seconds"])
+                                                     warm=warm[name])["seconds"])
                 time.sleep(pause)
         for name in workers:
             out[name] = Timing(times[name], infos[name])
@@ -172,10 +174,11 @@ def _serve() -> None:  # pragma: no cover - runs in the worker process
                 reply = {"info": {**info, **blas_info(), "pid": os.getpid()}}
             else:
                 n = int(msg["time"])
-                warm_until = time.perf_counter() + float(msg.get("warm", 0.0))
-                _block(call())  # at least one untimed call: wakes threads, refills caches
-                while time.perf_counter() < warm_until:
+                if msg.get("warm") is not None:  # untimed calls: wake threads, fill caches
+                    warm_until = time.perf_counter() + float(msg["warm"])
                     _block(call())
+                    while time.perf_counter() < warm_until:
+                        _block(call())
                 start = time.perf_counter()
                 out = None
                 for _ in range(n):

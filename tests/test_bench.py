@@ -154,3 +154,36 @@ def test_isolated_sides_run_in_their_own_processes_in_turns(monkeypatch):
     assert t["a"].info["env"] == {"OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_L2_SIZE": "1048576"}
     assert t["b"].info["env"] == {"OPENBLAS_CORETYPE": None, "OPENBLAS_L2_SIZE": None}
     assert isinstance(blas_info(), dict)
+
+
+def test_isolated_repeat_counts_slow_sides_and_a_reused_pool():
+    """``slow`` sides get ``slow_repeats`` repeats and no warm-up, as does a side whose
+    warm-up call took over a second; ``repeats`` sets a count; a ``pool`` keeps one
+    process per side name across calls, and ``close_pool`` ends them."""
+    from mlmath_jax.bench.isolated import Side, close_pool, measure_isolated
+
+    quick = SCALES["quick"]
+    assert quick.repeats > 3 > quick.slow_repeats
+    sleep = "mlmath_jax.bench.isolated:side_sleep"
+    pool = {}
+    try:
+        t = measure_isolated({"fast": Side(sleep, {"seconds": 0.0}),
+                              "slow": Side(sleep, {"seconds": 0.0}),
+                              "long": Side(sleep, {"seconds": 1.05})},
+                             quick, slow=("slow",), pool=pool)
+        assert len(t["fast"].times) == quick.repeats
+        assert len(t["slow"].times) == quick.slow_repeats
+        assert len(t["long"].times) == quick.slow_repeats and t["long"].best >= 1.0
+        again = measure_isolated({"fast": Side(sleep, {"seconds": 0.001}),
+                                  "slow": Side(sleep, {"seconds": 0.0})}, SCALES["toy"],
+                                 repeats={"fast": 3}, pool=pool)
+        assert again["fast"].info["seconds"] == 0.001  # built anew in the same process
+        assert len(again["fast"].times) == 3 and len(again["slow"].times) == 1
+        pids = {name: t[name].info["pid"] for name in t}
+        assert len(set(pids.values())) == 3 and os.getpid() not in pids.values()
+        assert {name: again[name].info["pid"] for name in again} == {
+            "fast": pids["fast"], "slow": pids["slow"]}
+        workers = list(pool.values())
+    finally:
+        close_pool(pool)
+    assert not pool and all(w.proc.poll() is not None for w in workers)

@@ -113,13 +113,24 @@ class _Worker:
                 self.proc.kill()
 
 
-def measure_isolated(sides: dict[str, Side], scale, pause: float = 0.02
-                     ) -> dict[str, Timing | str]:
+def measure_isolated(sides: dict[str, Side], scale, pause: float = 0.02, *,
+                     slow: tuple[str, ...] = (), repeats: dict[str, int] | None = None,
+                     pool: dict[str, _Worker] | None = None) -> dict[str, Timing | str]:
     """Time each side in its own process, repeats in alternating turns.
 
     Returns per side a :class:`Timing`, or the reason it could not run (a str: PyTorch
     not installed, torch.compile unavailable). ``pause`` seconds separate turns, so a
     side's worker threads go idle before the next side is timed.
+
+    As :func:`~mlmath_jax.bench.harness.measure`: sides named in ``slow`` (seconds per
+    call, nothing to compile: networkx, scikit-learn on big inputs) get no warm-up call,
+    one call per repeat and ``scale.slow_repeats`` repeats; a side whose warm-up call
+    took over a second gets ``scale.slow_repeats`` repeats too; ``repeats`` sets a side's
+    repeat count outright. Once a side has had its repeats, the others go on taking turns.
+
+    ``pool``: a dict the caller keeps across calls (close it with :func:`close_pool`).
+    A side whose name is in it reuses that worker process, built anew with its builder,
+    so a study at several sizes starts each side's process once (sides never share one).
     """
     from mlmath_jax.bench.harness import Missing
 
@@ -128,7 +139,15 @@ def measure_isolated(sides: dict[str, Side], scale, pause: float = 0.02
     infos: dict[str, dict] = {}
     try:
         for name, side in sides.items():  # start them all, then build (imports overlap)
-            workers[name] = _Worker(side)
+            w = (pool or {}).get(name)
+            if w is None or w.proc.poll() is not None or w.side.unset != side.unset:
+                if w is not None:
+                    w.close()
+                w = _Worker(side)
+                if pool is not None:
+                    pool[name] = w
+            w.side = side
+            workers[name] = w
         for name, w in list(workers.items()):
             try:
                 infos[name] = w.ask(build=w.side.builder, kwargs=w.side.kwargs)["info"]
@@ -136,27 +155,45 @@ def measure_isolated(sides: dict[str, Side], scale, pause: float = 0.02
                 out[name] = str(exc)
                 w.close()
                 del workers[name]
+                if pool is not None:
+                    pool.pop(name, None)
         numbers, warm = {}, {}
+        counts = {name: (repeats or {}).get(name, scale.slow_repeats if name in slow
+                                            else scale.repeats) for name in workers}
         for name, w in workers.items():
+            if name in slow:
+                numbers[name], warm[name] = 1, None
+                continue
             first = 0.0
             for _ in range(max(scale.warmup, 1)):
                 first = w.ask(time=1)["seconds"]
             numbers[name] = min(10_000, max(1, math.ceil(scale.min_repeat_s / max(first, 1e-9))))
             # A side of seconds per call (networkx) is not warmed again before each turn.
             warm[name] = scale.min_repeat_s if first < 1.0 else None
+            if first > 1.0 and name not in (repeats or {}):
+                counts[name] = min(counts[name], scale.slow_repeats)
         times: dict[str, list[float]] = {name: [] for name in workers}
         names = list(workers)
-        for r in range(scale.repeats):
+        for r in range(max(counts.values(), default=0)):
             for name in (names if r % 2 == 0 else names[::-1]):  # A B, B A, A B, ...
+                if r >= counts[name]:
+                    continue
                 times[name].append(workers[name].ask(time=numbers[name],
                                                      warm=warm[name])["seconds"])
                 time.sleep(pause)
         for name in workers:
             out[name] = Timing(times[name], infos[name])
     finally:
-        for w in workers.values():
-            w.close()
+        for name, w in workers.items():
+            if pool is None or pool.get(name) is not w:
+                w.close()
     return out
+
+
+def close_pool(pool: dict[str, _Worker]) -> None:
+    """End the worker processes a :func:`measure_isolated` ``pool`` kept."""
+    while pool:
+        pool.popitem()[1].close()
 
 
 def _serve() -> None:  # pragma: no cover - runs in the worker process
@@ -169,6 +206,7 @@ def _serve() -> None:  # pragma: no cover - runs in the worker process
                 print(json.dumps({"ok": True}), file=replies, flush=True)
                 return
             if "build" in msg:
+                call = None  # a reused worker lets the last side's data go first
                 module, fn = msg["build"].split(":")
                 call, info = getattr(importlib.import_module(module), fn)(**msg["kwargs"])
                 reply = {"info": {**info, **blas_info(), "pid": os.getpid()}}
@@ -207,6 +245,11 @@ def side_environment(names: list[str]):
     """Builder for checking the isolation itself: a no-op call whose ``info`` holds the
     process's values of the environment variables ``names`` (None when unset)."""
     return (lambda: None), {"env": {n: os.environ.get(n) for n in names}}
+
+
+def side_sleep(seconds: float):
+    """Builder for checking the repeat counts: a call that sleeps ``seconds``."""
+    return (lambda: time.sleep(seconds)), {"seconds": seconds}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,6 +5,7 @@ Run them with ``mlmath bench`` (or ``python -m mlmath_jax bench``)::
     mlmath bench                      # every case, full repeats
     mlmath bench --quick              # fewer repeats, same shapes
     mlmath bench --only mlp --json results.json
+    mlmath bench --only scaling --figure benchmarks/scaling.png   # cost against size
 
 The MLP and matmul-peak cases run every side in its own process, taking turns (A B B A
 …; NumPy with ``OPENBLAS_CORETYPE``/``OPENBLAS_L2_SIZE`` unset for its process alone, see
@@ -80,16 +81,19 @@ def run_case(name: str, ctx: Context, *, catch: bool = True) -> CaseResult:
 
 
 def run_suite(only: str | None = None, scale: str = "full", data_dir: str | Path | None = None,
-              on_result=None, profile_dir: str | Path | None = None) -> list[CaseResult]:
+              on_result=None, profile_dir: str | Path | None = None,
+              figure: str | Path | None = None) -> list[CaseResult]:
     """Run the selected cases in order; ``on_result(res)`` is called after each.
 
     With ``profile_dir``, each case runs under ``jax.profiler.trace(profile_dir/<case>)``.
+    With ``figure``, the scaling case draws its figure there.
     """
     import contextlib
 
     import jax
 
-    ctx = Context(SCALES[scale], Path(data_dir) if data_dir else default_data_dir())
+    ctx = Context(SCALES[scale], Path(data_dir) if data_dir else default_data_dir(),
+                  figure=Path(figure) if figure else None)
     results = []
     for name in select(only):
         tracing = (jax.profiler.trace(str(Path(profile_dir) / name)) if profile_dir

@@ -51,6 +51,7 @@ class Context:
 
     scale: Scale
     data_dir: Path | None = None
+    figure: Path | None = None      # where the scaling case draws its figure (None: not)
     _peak: float | None = field(default=None, repr=False)
 
     def data_file(self, *parts: str) -> Path | None:
@@ -960,6 +961,8 @@ def case_time_to_accuracy(ctx: Context, res: CaseResult) -> None:
 
 # --------------------------------------------------------------------------- registry
 
+from mlmath_jax.bench.scaling import case_scaling  # noqa: E402 - it imports this module lazily
+
 CASES = {
     "matmul_peak": case_matmul_peak,
     "mlp_digits": case_mlp_digits,
@@ -973,4 +976,5 @@ CASES = {
     "first_result": case_first_result,
     "startup": case_startup,
     "time_to_accuracy": case_time_to_accuracy,
+    "scaling": case_scaling,
 }

@@ -9,6 +9,10 @@ def add_arguments(p) -> None:
     p.add_argument("--only", metavar="NAME",
                    help="run only the cases whose name contains NAME (e.g. mlp, pagerank)")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE")
+    p.add_argument("--figure", metavar="FILE",
+                   help="where the scaling case draws its log-log figure of time against "
+                        "size (PNG; default: scaling.png in the current folder; written "
+                        "only when that case runs)")
     size = p.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true",
                       help="fewer repeats (same shapes): a rough table in a few minutes")
@@ -42,6 +46,9 @@ def main(args) -> int:
     if args.data and not Path(args.data).is_dir():
         raise UserError(f"--data {args.data}: no such folder")
     names = bench.select(args.only)  # refuse a bad --only before any work
+    figure = args.figure or "scaling.png"
+    if args.figure or "scaling" in names:
+        check_output_path(figure, "--figure")
     scale = "toy" if args.toy else "quick" if args.quick else "full"
     if args.profile:
         import os
@@ -66,12 +73,15 @@ def main(args) -> int:
               "cores): times will be noisy; the interleaved ratios suffer least",
               file=sys.stderr, flush=True)
     results = bench.run_suite(args.only, scale, args.data, on_result=progress,
-                              profile_dir=args.profile)
+                              profile_dir=args.profile,
+                              figure=figure if "scaling" in names else None)
     bench.print_report(results, info)
     if args.json:
         Path(args.json).write_text(json.dumps(bench.report_dict(results, info, scale),
                                               indent=2, default=str) + "\n")
         print(f"json: {args.json}")
+    if "scaling" in names and Path(figure).is_file():
+        print(f"figure: {figure}")
     if args.profile:
         print(f"profile: {args.profile} (traces: tensorboard --logdir or xprof; HLO: hlo/)")
     return 1 if any(r.error for r in results) else 0

@@ -9,6 +9,8 @@ import json
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hst
 
 from mlmath_jax import bench
 from mlmath_jax.bench.harness import SCALES, CaseResult, Row, measure, table_rows
@@ -33,17 +35,23 @@ AGREE = {
 # training runs) and take most of this file's time; they run at toy size with
 # MLMATH_BENCH_ALL=1 (scripts/check_all.sh) and at full size in `mlmath bench`.
 HEAVY = ("mlp_mnist", "time_to_accuracy", "first_result")
-DEFAULT_CASES = [n for n in bench.CASES
-                 if os.environ.get("MLMATH_BENCH_ALL") or n not in HEAVY]
+# Cases with a test of their own below (which checks what the generic test checks).
+OWN_TEST = ("scaling",)
+DEFAULT_CASES = [n for n in bench.CASES if n not in OWN_TEST
+                 and (os.environ.get("MLMATH_BENCH_ALL") or n not in HEAVY)]
 
 
 def test_heavy_cases_exist():
-    assert set(HEAVY) <= set(bench.CASES)
+    assert set(HEAVY) <= set(bench.CASES) and set(OWN_TEST) <= set(bench.CASES)
 
 
 @pytest.mark.parametrize("name", DEFAULT_CASES)
 def test_case_runs_at_toy_size(name):
-    res = bench.run_case(name, CTX, catch=False)
+    check_case_result(bench.run_case(name, CTX, catch=False))
+
+
+def check_case_result(res):
+    """Every row timed, ratios consistent, every agreement check within its bound."""
     assert not res.missing and not res.error and res.rows
     for row in res.rows:
         assert row.ours_s is not None and row.ours_s > 0, row
@@ -187,3 +195,83 @@ def test_isolated_repeat_counts_slow_sides_and_a_reused_pool():
     finally:
         close_pool(pool)
     assert not pool and all(w.proc.poll() is not None for w in workers)
+
+
+# --------------------------------------------------------------------------- scaling
+
+
+def test_scaling_case_at_toy_size(tmp_path, monkeypatch):
+    """Each study at its toy sizes: a row per size, both sides timed in processes of
+    their own (never the test's, never each other's), slopes in the notes, a PNG."""
+    from mlmath_jax.bench import scaling
+
+    studies = []
+    real = scaling.run_studies
+    monkeypatch.setattr(scaling, "run_studies",
+                        lambda ctx, res: studies.extend(real(ctx, res)) or studies)
+    png = tmp_path / "scaling.png"
+    ctx = bench.Context(SCALES["toy"], shared_data(), figure=png)
+    res = bench.run_case("scaling", ctx, catch=False)
+    check_case_result(res)
+    assert list(bench.CASES)[-1] == "scaling"
+    assert [st.key for st in studies] == list(scaling.TOY_SIZES)
+    assert len(res.rows) == sum(len(v) for v in scaling.TOY_SIZES.values())
+    assert all(row.peer_s is not None and row.verdict == "info" for row in res.rows)
+    assert {"scaling_pagerank_l1_diff", "scaling_pca_explained_variance_ratio_max_abs_diff",
+            "scaling_mlp_initial_loss_spread",
+            "scaling_naive_bayes_prediction_agreement"} <= set(res.checks)
+    ours = set().union(*(st.pids["ours"] for st in studies))
+    peers = set().union(*(st.pids["peer"] for st in studies))
+    assert ours and peers and not ours & peers and os.getpid() not in ours | peers
+    for st in studies:
+        assert len(st.ours_s) == len(st.peer_s) == len(st.sizes)
+        assert any(n.startswith(f"scaling {st.key}: log-log slope") for n in res.notes)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    import matplotlib.image
+
+    height, width, _ = matplotlib.image.imread(png).shape
+    assert width > 800 and height > 600
+
+
+power_law_sizes = hst.lists(hst.integers(1, 10**7), min_size=2, max_size=8, unique=True)
+
+
+@given(power_law_sizes, hst.floats(1e-7, 1e3), hst.floats(-1.0, 3.0),
+       hst.lists(hst.floats(-0.5, 0.5), min_size=8, max_size=8))
+@settings(max_examples=60, deadline=None)
+def test_scaling_slope_is_the_least_squares_fit(sizes, a, b, noise):
+    """The slope of log time on log size, against numpy.polyfit, on noisy power laws;
+    sizes without a time are left out."""
+    import numpy as np
+
+    from mlmath_jax.bench.scaling import slope
+
+    times = [a * s**b * np.exp(e) for s, e in zip(sizes, noise, strict=False)]
+    expected = np.polyfit(np.log(sizes), np.log(times), 1)[0]
+    assert slope(sizes, times) == pytest.approx(expected, rel=1e-6, abs=1e-9)
+    assert slope(sizes + [10**8], times + [None]) == pytest.approx(expected, rel=1e-6,
+                                                                   abs=1e-9)
+    if not any(noise[: len(sizes)]):
+        assert slope(sizes, times) == pytest.approx(b, abs=1e-6)
+    assert np.isnan(slope(sizes[:1], times[:1]))
+
+
+def test_scaling_ratio_trend_words():
+    from mlmath_jax.bench.scaling import Study, ratio_trend
+
+    def study(ours, peer):
+        return Study("x", "x", "n", "a", "b", [10, 100, 1000], ours, peer)
+
+    assert ratio_trend(study([1, 10, 100], [2, 22, 190])).startswith("the ratio holds")
+    turns = ratio_trend(study([1, 10, 100], [3, 10, 50]))
+    assert turns.startswith("the ratio turns") and "crosses 1 between 100 and 1,000" in turns
+    assert "too few" in ratio_trend(study([1, 10, 100], [2, None, None]))
+
+
+def test_cli_refuses_an_unwritable_figure(tmp_path, capsys):
+    from mlmath_jax.cli import main
+
+    for bad in (tmp_path / "no" / "such" / "scaling.png", tmp_path):
+        assert main(["bench", "--toy", "--only", "scaling", "--figure", str(bad)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and "--figure" in err and "Traceback" not in err

@@ -108,7 +108,7 @@ def ratio_trend(study: Study) -> str:
     if hi / lo <= 1.5 and (lo >= 1) == (hi >= 1):
         return f"the ratio holds ({span}; all within {lo:.2f}–{hi:.2f}×)"
     crossings = [f"{size_text(study, a)} and {size_text(study, b)}"
-                 for (a, ra), (b, rb) in zip(pts, pts[1:], strict=False) if (ra - 1) * (rb - 1) < 0]
+                 for (a, ra), (b, rb) in zip(pts, pts[1:], strict=False) if (ra >= 1) != (rb >= 1)]
     best = max(pts, key=lambda p: p[1])
     out = f"the ratio turns: {span}, highest {best[1]:.2f}× at {size_text(study, best[0])}"
     if crossings:

@@ -169,10 +169,10 @@ def compile_cache_stats() -> CacheInfo:
       >>> again = fit(f, jnp.ones(2), optax.sgd(0.1), steps=20, log_every=10)
       >>> after = compile_cache_stats()
       >>> print(after.misses - before.misses, after.hits - before.hits, again.compile_seconds)
-      2 4 0.0
+      2 2 0.0
 
-    Two programs were compiled (a 10-step chunk and the final loss); the first fit reused
-    its chunk once, the second reused all three calls.
+    Two programs were compiled (a 10-step chunk and the final loss); a fit looks each of
+    its programs up once (its two chunks share one), so the second fit found both.
     """
     return CacheInfo(_stats["hits"], _stats["misses"], len(_cache))
 

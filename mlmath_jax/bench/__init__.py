@@ -6,10 +6,11 @@ Run them with ``mlmath bench`` (or ``python -m mlmath_jax bench``)::
     mlmath bench --quick              # fewer repeats, same shapes
     mlmath bench --only mlp --json results.json
 
-The MLP and matmul-peak cases run every side in its own process, taking turns (A B B A
-…; NumPy with ``OPENBLAS_CORETYPE``/``OPENBLAS_L2_SIZE`` unset for its process alone, see
-:mod:`mlmath_jax.bench.isolated`), with the matmul peak measured the same way beside each
-MLP case; the other cases time mlmath_jax and its peer in one process, interleaved. All
+The MLP, matmul-peak, noise-floor, optimizer and training-loop cases run every side in
+its own process, taking turns (A B B A …; NumPy with ``OPENBLAS_CORETYPE``/
+``OPENBLAS_L2_SIZE`` unset for its process alone, see :mod:`mlmath_jax.bench.isolated`),
+with the matmul peak measured the same way beside each MLP case; the other cases time
+mlmath_jax and its peer in one process, interleaved. All
 time after warm-up and compilation, and print ``ratio = peer seconds / mlmath seconds``
 (above 1: mlmath_jax is faster) beside the issue's target. See
 :mod:`mlmath_jax.bench.harness` for how a time is taken and :mod:`mlmath_jax.bench.cases`

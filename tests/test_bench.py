@@ -45,9 +45,30 @@ def test_heavy_cases_exist():
     assert set(HEAVY) <= set(bench.CASES) and set(OWN_TEST) <= set(bench.CASES)
 
 
+# Cases whose every side runs in a worker process of its own (bench.isolated).
+ISOLATED = ("matmul_peak", "mlp_digits", "mlp_mnist", "noise_floor", "optimizers",
+            "train_loop", "pagerank", "pca", "naive_bayes")
+
+
 @pytest.mark.parametrize("name", DEFAULT_CASES)
-def test_case_runs_at_toy_size(name):
-    check_case_result(bench.run_case(name, CTX, catch=False))
+def test_case_runs_at_toy_size(name, monkeypatch):
+    from mlmath_jax.bench import cases, isolated
+
+    measured = []
+
+    def recording(sides, scale, **kw):
+        out = isolated.measure_isolated(sides, scale, **kw)
+        measured.append(out)
+        return out
+
+    monkeypatch.setattr(cases, "measure_isolated", recording)
+    res = bench.run_case(name, CTX, catch=False)
+    if name in ISOLATED:  # each side in its own process: one pid per side, none ours
+        pids = [t.info["pid"] for out in measured for t in out.values()
+                if isinstance(t, isolated.Timing)]
+        assert measured and len(pids) == len(set(pids)) and os.getpid() not in pids, pids
+        assert len(pids) >= 2
+    check_case_result(res)
 
 
 def check_case_result(res):

@@ -7,13 +7,12 @@ Run them with ``mlmath bench`` (or ``python -m mlmath_jax bench``)::
     mlmath bench --only mlp --json results.json
     mlmath bench --only scaling --figure benchmarks/scaling.png   # cost against size
 
-The MLP, matmul-peak, PageRank, PCA, naive Bayes and scaling cases run every side in its
-own process, taking turns (A B B A …; NumPy, scikit-learn and networkx with
-``OPENBLAS_CORETYPE``/``OPENBLAS_L2_SIZE`` unset for their process alone, see
-:mod:`mlmath_jax.bench.isolated`), with the matmul peak measured the same way beside each
-MLP case; the other cases time mlmath_jax and its peer in one process, interleaved. The
-scaling case (:mod:`mlmath_jax.bench.scaling`) times the scalable cases at several sizes
-and draws ``--figure``. All
+Every case runs each of its sides in a process of its own, taking turns (A B B A …;
+NumPy, scikit-learn and networkx with ``OPENBLAS_CORETYPE``/``OPENBLAS_L2_SIZE`` unset for
+their process alone, see :mod:`mlmath_jax.bench.isolated`), with the matmul peak measured
+the same way beside each MLP case; ``first_result``, ``startup`` and ``time_to_accuracy``
+time whole processes. The scaling case (:mod:`mlmath_jax.bench.scaling`) times the
+scalable cases at several sizes and draws ``--figure``. All
 time after warm-up and compilation, and print ``ratio = peer seconds / mlmath seconds``
 (above 1: mlmath_jax is faster) beside the issue's target. See
 :mod:`mlmath_jax.bench.harness` for how a time is taken and :mod:`mlmath_jax.bench.cases`

@@ -86,8 +86,14 @@ class _Worker:
         self.side = side
 
     def ask(self, **msg):
+        self.send(**msg)
+        return self.reply()
+
+    def send(self, **msg):
         self.proc.stdin.write(json.dumps(msg) + "\n")
         self.proc.stdin.flush()
+
+    def reply(self):
         line = self.proc.stdout.readline()
         if not line:
             raise RuntimeError(f"benchmark worker for {self.side.builder} died "
@@ -148,9 +154,11 @@ def measure_isolated(sides: dict[str, Side], scale, pause: float = 0.02, *,
                     pool[name] = w
             w.side = side
             workers[name] = w
+        for w in workers.values():  # every worker builds at once (imports, compiling)
+            w.send(build=w.side.builder, kwargs=w.side.kwargs)
         for name, w in list(workers.items()):
             try:
-                infos[name] = w.ask(build=w.side.builder, kwargs=w.side.kwargs)["info"]
+                infos[name] = w.reply()["info"]
             except Missing as exc:
                 out[name] = str(exc)
                 w.close()

@@ -11,7 +11,6 @@ status 2, with no traceback.
 from __future__ import annotations
 
 import argparse
-import ast
 import importlib
 import os
 import pkgutil
@@ -23,13 +22,13 @@ from mlmath_jax.errors import UserError
 def _command_help(path: str) -> str:
     """The module's ``HELP`` string, read from its source without importing it (importing a
     command may import JAX; ``mlmath --help`` must not)."""
-    with open(path, encoding="utf-8") as f:
-        tree = ast.parse(f.read(), path)
-    for node in tree.body:
-        if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name) and node.targets[0].id == "HELP"):
-            return ast.literal_eval(node.value)
-    raise TypeError(f"{path}: a command module must define HELP as a string literal")
+    from mlmath_jax._source import module_literal
+
+    try:
+        return module_literal(path, "HELP")
+    except (LookupError, ValueError):
+        raise TypeError(f"{path}: a command module must define HELP as a string literal"
+                        ) from None
 
 
 def _commands() -> dict[str, str]:

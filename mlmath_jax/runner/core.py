@@ -14,7 +14,6 @@ The runner knows nothing of models or data: an experiment is any module in the
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import datetime as _dt
 import importlib
@@ -63,18 +62,19 @@ def experiment_description(name: str) -> str:
       Monte Carlo estimate of pi and its 1/sqrt(N) error
     """
     from mlmath_jax import experiments
+    from mlmath_jax._source import module_literal
 
-    if name not in list_experiments():
+    # A plain module name whose source file is there needs no listing of the package.
+    plain = isinstance(name, str) and _NAME.match(name) and not name.startswith("_")
+    found = [s for s in (Path(folder) / f"{name}.py" for folder in experiments.__path__)
+             if s.is_file()] if plain else []
+    if not found and name not in list_experiments():
         raise ConfigError(f"experiment = {S.show(name)} is unknown")
-    for folder in experiments.__path__:
-        source = Path(folder) / f"{name}.py"
-        if source.is_file():
-            tree = ast.parse(source.read_text(encoding="utf-8"), str(source))
-            for node in tree.body:
-                if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                        and isinstance(node.targets[0], ast.Name)
-                        and node.targets[0].id == "DESCRIPTION"):
-                    return str(ast.literal_eval(node.value))
+    for source in found:
+        try:
+            return str(module_literal(str(source), "DESCRIPTION"))
+        except (LookupError, ValueError):  # not a literal: computed when imported
+            pass
     return load_experiment(name).DESCRIPTION  # a computed DESCRIPTION: import after all
 
 

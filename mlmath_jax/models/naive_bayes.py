@@ -85,7 +85,16 @@ def _sparse_scores(counts: sparse.BCOO, log_likelihood):
     by the count, segment-sum onto the entry's row (sorted rows said so when the BCOO
     guarantees them: ``indices_sorted`` is lexicographic, rows first)."""
     values, rows, cols = _entries(counts)
-    per_entry = values[:, None] * log_likelihood.T[cols]                # (nnz, C)
+    # log θᵀ (V, C) written once into a buffer of its own, by an identity scatter (each
+    # row to itself: exact, V·C adds). Gathered directly, inside one jit with ``fit``
+    # (``predict(fit(X, y), X)``), XLA fuses fit's logs into this gather and takes them
+    # again for every entry: 2.2 ms against 0.9 at 74 k nonzeros, 21 against 16 at 2.4 M.
+    # (``lax.optimization_barrier`` does not stop it: the CPU compiler removes barriers
+    # before fusing.)
+    v = log_likelihood.shape[1]
+    table = jax.ops.segment_sum(log_likelihood.T, jnp.arange(v), v, indices_are_sorted=True,
+                                unique_indices=True)                    # (V, C)
+    per_entry = values[:, None] * table[cols]                           # (nnz, C)
     plain = not (counts.n_batch or counts.n_dense)  # the flag speaks of this layout only
     return jax.ops.segment_sum(per_entry, rows, counts.shape[0],
                                indices_are_sorted=plain and bool(counts.indices_sorted))

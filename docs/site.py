@@ -75,7 +75,9 @@ def execute(src: Path, timeout: int = 300):
     start = time.perf_counter()
     error = None
     try:
-        client.execute(env=_kernel_env())
+        # cleanup_kc: nbclient shuts down only kernels it started itself; this one came
+        # from our KernelManager and would stay alive, idle, until the process ends
+        client.execute(env=_kernel_env(), cleanup_kc=True)
     except CellExecutionError as exc:
         error = str(exc)
     seconds = time.perf_counter() - start

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -40,6 +41,20 @@ def executed(name: str) -> tuple[float, str | None]:
     return site().execute(ROOT / "notebooks" / f"{name}.md")
 
 
+def _kernels_left() -> list[int]:
+    """Process ids of ipykernels still running as children of this process (Linux)."""
+    me, left = str(os.getpid()), []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = stat.read_text().rsplit(")", 1)[1].split()[1]
+            cmd = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if ppid == me and b"ipykernel_launcher" in cmd:
+            left.append(int(stat.parent.name))
+    return left
+
+
 def test_one_notebook_per_chapter():
     for chapter in CHAPTERS:
         assert any(chapter in n for n in NAMES), f"no notebook for {chapter}: {NAMES}"
@@ -52,6 +67,7 @@ def test_notebook_executes(name):
     seconds, error = executed(name)
     assert error is None, error
     print(f"{name}: executed in {seconds:.1f} s")  # reported, never asserted
+    assert _kernels_left() == [], "the notebook's kernel was not shut down"
     nb = nbformat.read(site().EXECUTED / f"{name}.ipynb", as_version=4)
     nbformat.validate(nb)
     code = [c for c in nb.cells if c.cell_type == "code"]

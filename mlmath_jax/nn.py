@@ -41,7 +41,7 @@ import jax
 import jax.numpy as jnp
 
 from mlmath_jax import losses, registry
-from mlmath_jax.explog import log_softmax, sigmoid, sigmoid_grad, softmax
+from mlmath_jax.explog import log_softmax, sigmoid, sigmoid_grad
 from mlmath_jax.metrics import accuracy  # noqa: F401
 
 Params = list[dict[str, jax.Array]]
@@ -393,7 +393,7 @@ def mlp_backward(params: Params, x: jax.Array, labels: jax.Array,
     onehot = (labels[:, None] == jnp.arange(classes, dtype=labels.dtype)[None, :]).astype(
         logits.dtype)
     loss = -jnp.sum(onehot * logp) / n
-    delta = (softmax(logits) - onehot) / n              # ∂L/∂z_L
+    delta = (jnp.exp(logp) - onehot) / n                # ∂L/∂z_L: softmax = exp(log softmax)
     grads: Params = [{} for _ in params]
     for l in range(len(params) - 1, -1, -1):
         grads[l] = {"W": delta.T @ inputs[l],           # ∂L/∂W_l = δ_lᵀ a_{l−1}

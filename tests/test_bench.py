@@ -55,13 +55,15 @@ def test_case_runs_at_toy_size(name, monkeypatch):
     from mlmath_jax.bench import cases, isolated
 
     measured = []
+    original = isolated.measure_isolated
 
     def recording(sides, scale, **kw):
-        out = isolated.measure_isolated(sides, scale, **kw)
+        out = original(sides, scale, **kw)
         measured.append(out)
         return out
 
     monkeypatch.setattr(cases, "measure_isolated", recording)
+    monkeypatch.setattr(isolated, "measure_isolated", recording)  # measure_replicated's
     res = bench.run_case(name, CTX, catch=False)
     if name in ISOLATED:  # each side in its own process: one pid per side, none ours
         pids = [t.info["pid"] for out in measured for t in out.values()

@@ -26,7 +26,8 @@ import time
 import traceback
 from pathlib import Path
 
-from mlmath_jax.bench.cases import CASES, Context, default_data_dir
+from mlmath_jax.bench import cases
+from mlmath_jax.bench.cases import Context, default_data_dir
 from mlmath_jax.bench.harness import (
     COLUMNS,
     SCALES,
@@ -36,6 +37,25 @@ from mlmath_jax.bench.harness import (
     machine_info,
     table_rows,
 )
+from mlmath_jax.bench.scaling import case_scaling
+
+# The cases in the order `mlmath bench` runs them (scaling.py builds on cases.py, so the
+# registry lives here, above both).
+CASES = {
+    "matmul_peak": cases.case_matmul_peak,
+    "mlp_digits": cases.case_mlp_digits,
+    "mlp_mnist": cases.case_mlp_mnist,
+    "noise_floor": cases.case_noise_floor,
+    "optimizers": cases.case_optimizers,
+    "train_loop": cases.case_train_loop,
+    "pagerank": cases.case_pagerank,
+    "pca": cases.case_pca,
+    "naive_bayes": cases.case_naive_bayes,
+    "first_result": cases.case_first_result,
+    "startup": cases.case_startup,
+    "time_to_accuracy": cases.case_time_to_accuracy,
+    "scaling": case_scaling,
+}
 
 __all__ = ["CASES", "Context", "machine_info", "print_report", "report_dict", "run_case",
            "run_suite", "select"]

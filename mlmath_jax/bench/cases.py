@@ -1088,24 +1088,3 @@ def case_time_to_accuracy(ctx: Context, res: CaseResult) -> None:
     res.notes.append("time_to_accuracy: test accuracy reached: mlmath_jax "
                      f"{ours[1]}, NumPy {numpy_side[1]}, PyTorch {torch_side[1]} (different "
                      "initial draws, same model, Adam 1e-3, batch 128)")
-
-
-# --------------------------------------------------------------------------- registry
-
-from mlmath_jax.bench.scaling import case_scaling  # noqa: E402 - it imports this module lazily
-
-CASES = {
-    "matmul_peak": case_matmul_peak,
-    "mlp_digits": case_mlp_digits,
-    "mlp_mnist": case_mlp_mnist,
-    "noise_floor": case_noise_floor,
-    "optimizers": case_optimizers,
-    "train_loop": case_train_loop,
-    "pagerank": case_pagerank,
-    "pca": case_pca,
-    "naive_bayes": case_naive_bayes,
-    "first_result": case_first_result,
-    "startup": case_startup,
-    "time_to_accuracy": case_time_to_accuracy,
-    "scaling": case_scaling,
-}

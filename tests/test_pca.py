@@ -5,10 +5,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.decomposition import PCA
 
 from mlmath_jax.errors import UserError
 from mlmath_jax.models import pca
+from mlmath_jax.models.pca import _gram
 
 # ---------------------------------------------------------------------------------- PCA
 
@@ -59,3 +62,16 @@ def test_pca_float32_and_errors(pca_data):
         pca.pca(jnp.asarray(pca_data), 7)
     with pytest.raises(UserError, match="method"):
         pca.pca(jnp.asarray(pca_data), 2, method="qr")
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(1, 40), d=st.integers(1, 37), blocks=st.integers(1, 6),
+       seed=st.integers(0, 2**31 - 1))
+def test_gram_from_upper_blocks_equals_the_full_product(n, d, blocks, seed):
+    """The covariance route's XᵀX, built from the blocks on and above the diagonal, is
+    NumPy's X.T @ X (any width, any block count, including widths below 2·blocks)."""
+    X = np.random.default_rng(seed).standard_normal((n, d))
+    with jax.enable_x64(True):
+        G = np.asarray(_gram(jnp.asarray(X), blocks))
+    np.testing.assert_allclose(G, X.T @ X, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(G, G.T)

@@ -1040,8 +1040,11 @@ def case_startup(ctx: Context, res: CaseResult) -> None:
 
 def case_time_to_accuracy(ctx: Context, res: CaseResult) -> None:
     """Wall time of a whole process training the MNIST-split MLP
-    (configs/extra/mlp_mnist.toml) to its test accuracy, against the plain NumPy and
-    PyTorch scripts in benchmarks/ training the same model, optimizer, batch and steps."""
+    (configs/extra/mlp_mnist.toml) to its test accuracy: the same training written with
+    mlmath_jax's primitives (benchmarks/mlp_mnist_mlmath.py) against plain NumPy and
+    PyTorch scripts (same model, optimizer, batch and steps), and ``mlmath run`` of the
+    config with its run directory and report; each process run ``slow_repeats`` times in
+    alternating order, the median reported."""
     import re
 
     import mlmath_jax
@@ -1054,16 +1057,22 @@ def case_time_to_accuracy(ctx: Context, res: CaseResult) -> None:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH")) if p)
     mnist = ctx.data_dir / "mnist"
+    missing_torch = False
 
-    def run(argv, unset=()):
+    def run(argv, unset=(), out=None):
+        nonlocal missing_torch
         e = {k: v for k, v in env.items() if k not in unset}
         start = time.perf_counter()
         proc = subprocess.run(argv, env=e, capture_output=True, text=True, timeout=3600)
         wall = time.perf_counter() - start
         if proc.returncode != 0:
             if "No module named 'torch'" in proc.stderr:
+                missing_torch = True
                 return None, None
             raise RuntimeError(f"{argv[1:3]} failed: {proc.stderr.strip()[-300:]}")
+        if out is not None:
+            summary = json.loads(next(Path(out).glob("*/summary.json")).read_text())
+            return wall, summary.get("metrics", {}).get("test_accuracy")
         acc = re.search(r"test accuracy: ([0-9.]+)", proc.stdout)
         return wall, float(acc.group(1)) if acc else None
 
@@ -1071,20 +1080,37 @@ def case_time_to_accuracy(ctx: Context, res: CaseResult) -> None:
         sets = [f"train.steps={steps}", f"train.log_every={min(250, steps)}",
                 f"data.images={mnist / 't10k-images-idx3-ubyte.gz'}",
                 f"data.labels={mnist / 't10k-labels-idx1-ubyte.gz'}"]
-        ours = run([sys.executable, "-m", "mlmath_jax", "run", str(config), "--quiet",
-                    "--out", tmp, *(a for s in sets for a in ("--set", s))])
-        summary = json.loads(next(Path(tmp).glob("*/summary.json")).read_text())
-        ours = (ours[0], summary.get("metrics", {}).get("test_accuracy"))
-    numpy_side = run([sys.executable, str(scripts / "mlp_mnist_numpy.py"), str(ctx.data_dir),
-                      str(steps)], unset=NUMPY_ENV_UNSET)
-    torch_side = run([sys.executable, str(scripts / "mlp_mnist_torch.py"), str(ctx.data_dir),
-                      str(steps)])
-    what = f"`mlmath run` mlp_mnist.toml, {steps} steps (whole process)"
-    res.rows.append(Row("time_to_accuracy", what, ours[0], "NumPy script, same training",
-                        numpy_side[0]))
-    res.rows.append(Row("time_to_accuracy", what, ours[0], "PyTorch script, same training",
-                        torch_side[0], note="" if torch_side[0] else
-                        "PyTorch not installed (it is never a dependency)"))
-    res.notes.append("time_to_accuracy: test accuracy reached: mlmath_jax "
-                     f"{ours[1]}, NumPy {numpy_side[1]}, PyTorch {torch_side[1]} (different "
-                     "initial draws, same model, Adam 1e-3, batch 128)")
+        counter = iter(range(1000))
+
+        def mlmath_run():
+            out = Path(tmp) / f"run{next(counter)}"
+            return run([sys.executable, "-m", "mlmath_jax", "run", str(config), "--quiet",
+                        "--out", str(out), *(a for s in sets for a in ("--set", s))], out=out)
+
+        script = lambda name, unset=(): (lambda: run(  # noqa: E731
+            [sys.executable, str(scripts / name), str(ctx.data_dir), str(steps)], unset))
+        sides = {"mlmath": script("mlp_mnist_mlmath.py"),
+                 "numpy": script("mlp_mnist_numpy.py", NUMPY_ENV_UNSET),
+                 "torch": script("mlp_mnist_torch.py"), "run": mlmath_run}
+        got = {name: [] for name in sides}
+        names = list(sides)
+        for r in range(ctx.scale.slow_repeats):  # alternating order, as every case
+            for name in (names if r % 2 == 0 else names[::-1]):
+                got[name].append(sides[name]())
+    wall = {k: (float(np.median([w for w, _ in v])) if v and v[0][0] is not None else None)
+            for k, v in got.items()}
+    acc = {k: v[0][1] for k, v in got.items()}
+    torch_note = "PyTorch not installed (it is never a dependency)" if missing_torch else ""
+    what = f"mlmath_jax script (benchmarks/mlp_mnist_mlmath.py), {steps} steps"
+    res.rows.append(Row("time_to_accuracy", what, wall["mlmath"], "NumPy script, same training",
+                        wall["numpy"]))
+    res.rows.append(Row("time_to_accuracy", what, wall["mlmath"],
+                        "PyTorch script, same training", wall["torch"], note=torch_note))
+    res.rows.append(Row("time_to_accuracy", f"`mlmath run` mlp_mnist.toml, {steps} steps, with "
+                        "its run directory and report", wall["run"],
+                        "NumPy script, same training", wall["numpy"]))
+    res.notes.append("time_to_accuracy: whole processes (Python start and imports included), "
+                     f"median of {ctx.scale.slow_repeats} alternating runs each; test accuracy "
+                     f"reached: mlmath_jax {acc['mlmath']}, `mlmath run` {acc['run']}, NumPy "
+                     f"{acc['numpy']}, PyTorch {acc['torch']} (different initial draws, same "
+                     "model, Adam 1e-3, batch 128)")

@@ -147,6 +147,8 @@ def test_static_arguments_raise_under_jit_too():
 @given(hst.floats(-2.0, 3.0, allow_subnormal=False), hst.floats(0.0, 1.0, allow_subnormal=False),
        hst.floats(0.0, 1.0, allow_subnormal=False))
 def test_bayes_nan_outside_domain_same_eagerly_and_under_jit(prior, a, b):
+    # The domain is the float32 value's: a prior of -1e-221 is -0.0 there, inside [0, 1].
+    prior, a, b = (float(np.float32(v)) for v in (prior, a, b))
     eager = float(pr.bayes(prior, a, b))
     jitted = float(jax.jit(pr.bayes)(prior, a, b))
     if 0 <= prior <= 1 and a * prior + b * (1 - prior) > 1e-30:

@@ -43,6 +43,7 @@ from mlmath_jax.bench.isolated import (
     NUMPY_ENV_UNSET,
     Side,
     Timing,
+    checkout_env,
     measure_isolated,
     measure_replicated,
 )
@@ -932,11 +933,7 @@ def _children_cpu_seconds() -> float:
 
 def case_first_result(ctx: Context, res: CaseResult) -> None:
     """``mlmath run`` of a small config as a whole process: compile cache cold and warm."""
-    import mlmath_jax
-
-    root = Path(mlmath_jax.__file__).resolve().parents[1]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH")) if p)
+    env = checkout_env()
     with tempfile.TemporaryDirectory(prefix="mlmath-bench-") as tmp_name:
         tmp = Path(tmp_name)
         config = tmp / "first.toml"
@@ -1009,11 +1006,7 @@ STARTUP_COMMANDS = (("--help",), ("list",), ("calc", "1+1"))
 def case_startup(ctx: Context, res: CaseResult) -> None:
     """Start-up: `mlmath --help`, `mlmath list`, `mlmath calc "1+1"` as whole processes
     (target ≤ 0.3 s each), beside a bare `python -c pass`."""
-    import mlmath_jax
-
-    root = Path(mlmath_jax.__file__).resolve().parents[1]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH")) if p)
+    env = checkout_env()
 
     def timed(argv):
         def call():
@@ -1054,16 +1047,14 @@ def case_time_to_accuracy(ctx: Context, res: CaseResult) -> None:
     if ctx.data_file("mnist", "t10k-images-idx3-ubyte.gz") is None or not config.is_file():
         raise Missing("needs MNIST (--data DIR) and a checkout's configs/ and benchmarks/")
     steps = 30 if ctx.scale.toy else 3000
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH")) if p)
     mnist = ctx.data_dir / "mnist"
     missing_torch = False
 
     def run(argv, unset=(), out=None):
         nonlocal missing_torch
-        e = {k: v for k, v in env.items() if k not in unset}
         start = time.perf_counter()
-        proc = subprocess.run(argv, env=e, capture_output=True, text=True, timeout=3600)
+        proc = subprocess.run(argv, env=checkout_env(unset), capture_output=True, text=True,
+                              timeout=3600)
         wall = time.perf_counter() - start
         if proc.returncode != 0:
             if "No module named 'torch'" in proc.stderr:

@@ -75,14 +75,21 @@ def blas_info() -> dict:
     return out
 
 
+def checkout_env(unset: tuple[str, ...] = ()) -> dict[str, str]:
+    """This process's environment for a child process of the benchmark: without the
+    variables ``unset``, and with the checkout this package was loaded from first on
+    ``PYTHONPATH``, so the child runs the same code."""
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return env
+
+
 class _Worker:
     def __init__(self, side: Side):
-        env = {k: v for k, v in os.environ.items() if k not in side.unset}
-        root = str(Path(__file__).resolve().parents[2])
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         self.proc = subprocess.Popen([sys.executable, "-m", "mlmath_jax.bench._worker"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     env=env, text=True, bufsize=1)
+                                     env=checkout_env(side.unset), text=True, bufsize=1)
         self.side = side
 
     def ask(self, **msg):

@@ -135,15 +135,20 @@ def _sides(ours: dict, peer: dict | None) -> dict[str, Side]:
     return sides
 
 
-def _time_study(ctx, pool, study: Study, kwargs, check=None) -> None:
-    """Time ``study`` at each of its sizes: ``kwargs(size, answers)`` gives the two sides'
-    builder arguments (peer None: not at this size); ``check(t, answers)`` reads the
-    smallest size's saved answers."""
+def _time_study(ctx, pool, study: Study, kwargs, check=None, saves_answer=True) -> None:
+    """Time ``study`` at each of its sizes: ``kwargs(size)`` gives the two sides' builder
+    arguments (peer None: not at this size); at the smallest size, with ``saves_answer``,
+    both builders also get an ``answer`` path to save their result to, and
+    ``check(t, answers)`` reads them (or the sides' ``info``)."""
     with tempfile.TemporaryDirectory(prefix="mlmath-scaling-") as tmp:
         for i, size in enumerate(study.sizes):
             answers = ({"ours": str(Path(tmp) / "ours.npy"), "peer": str(Path(tmp) / "peer.npy")}
                        if i == 0 and check is not None else None)
-            ours, peer = kwargs(size, answers)
+            ours, peer = kwargs(size)
+            if answers and saves_answer:
+                ours["answer"] = answers["ours"]
+                if peer is not None:
+                    peer["answer"] = answers["peer"]
             t = measure_isolated(_sides(ours, peer), ctx.scale, pool=pool)
             for name in ("ours", "peer"):
                 if isinstance(t.get(name), Timing):
@@ -171,11 +176,9 @@ def run_studies(ctx, res: CaseResult) -> list[Study]:
         st = Study("pagerank", "PageRank (random graph, nodes = edges / 10)", "edges",
                    "models.pagerank.pagerank_edges", "networkx.pagerank", sizes["pagerank"])
 
-        def pagerank_sides(edges, answers):
+        def pagerank_sides(edges):
             ours = {"builder": "pagerank", "lib": "jax", "edges": edges}
             peer = {"lib": "networkx", "edges": edges}
-            if answers:
-                ours["answer"], peer["answer"] = answers["ours"], answers["peer"]
             if edges > NETWORKX_MAX_EDGES:
                 st.peer_why[edges] = (f"networkx stopped at {power_text(NETWORKX_MAX_EDGES)} "
                                       "edges (at 10⁷: minutes a call, over 5 GB)")
@@ -194,12 +197,9 @@ def run_studies(ctx, res: CaseResult) -> list[Study]:
         st = Study("pca", f"PCA, k = {k} (synthetic float32 rows × {d})", "rows n",
                    "models.pca.pca", f"sklearn PCA({k}).fit", sizes["pca"])
 
-        def pca_sides(n, answers):
-            ours = {"builder": "pca", "lib": "auto", "k": k, "n": n, "d": d}
-            peer = {"lib": "sklearn", "k": k, "n": n, "d": d}
-            if answers:
-                ours["answer"], peer["answer"] = answers["ours"], answers["peer"]
-            return ours, peer
+        def pca_sides(n):
+            return ({"builder": "pca", "lib": "auto", "k": k, "n": n, "d": d},
+                    {"lib": "sklearn", "k": k, "n": n, "d": d})
 
         def pca_check(t, answers):
             res.checks["scaling_pca_explained_variance_ratio_max_abs_diff"] = float(
@@ -218,7 +218,7 @@ def run_studies(ctx, res: CaseResult) -> list[Study]:
         st = Study("mlp", f"MLP step {'-'.join(map(str, layers))}, SGD", "batch",
                    "step, jax.grad (jit, donated)", "NumPy manual backprop", sizes["mlp"])
         with tempfile.TemporaryDirectory(prefix="mlmath-scaling-") as tmp:
-            def mlp_sides(batch, answers):
+            def mlp_sides(batch):
                 path = str(Path(tmp) / f"mlp{batch}.npz")
                 np.savez(path, x=X[:batch], y=y[:batch],
                          **{f"{key}{i}": np.asarray(layer[key])
@@ -230,7 +230,7 @@ def run_studies(ctx, res: CaseResult) -> list[Study]:
                 losses = [t[s].info["initial_loss"] for s in ("ours", "peer")]
                 res.checks["scaling_mlp_initial_loss_spread"] = abs(losses[0] - losses[1])
 
-            _time_study(ctx, pool, st, mlp_sides, mlp_check)
+            _time_study(ctx, pool, st, mlp_sides, mlp_check, saves_answer=False)
         st.title += f" ({where.split(' (')[0]})"
         studies.append(st)
 
@@ -243,13 +243,10 @@ def run_studies(ctx, res: CaseResult) -> list[Study]:
             path = str(Path(tmp) / "counts.npz")
             cases.save_counts(path, counts, labels)
 
-            def nb_sides(rep, answers):
-                ours = {"builder": "naive_bayes", "lib": "sparse", "path": path,
-                        "replicate": rep}
-                peer = {"lib": "sklearn_sparse", "path": path, "replicate": rep}
-                if answers:
-                    ours["answer"], peer["answer"] = answers["ours"], answers["peer"]
-                return ours, peer
+            def nb_sides(rep):
+                return ({"builder": "naive_bayes", "lib": "sparse", "path": path,
+                         "replicate": rep},
+                        {"lib": "sklearn_sparse", "path": path, "replicate": rep})
 
             def nb_check(t, answers):
                 res.checks["scaling_naive_bayes_prediction_agreement"] = float(
